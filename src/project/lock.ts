@@ -1,0 +1,88 @@
+import path from "node:path";
+import lockfile from "proper-lockfile";
+import { hasErrorCode } from "../shared/fs-errors.ts";
+
+/** Name of the lock folder that proper-lockfile creates inside a project folder. */
+export const LOCK_NAME = ".lock";
+
+export interface LockOptions {
+  /** Milliseconds after which a lock whose holder stopped refreshing it is taken over. @default 30000 */
+  staleMs?: number;
+  /** Milliseconds to keep retrying while another process holds the lock; 0 fails at once. @default 0 */
+  waitMs?: number;
+  /** Called when the lock was lost (its folder removed or taken over), so work can stop. */
+  onCompromised?: (error: Error) => void;
+}
+
+/** Raised when another process holds a project's lock. */
+export class ProjectLockedError extends Error {
+  override name = "ProjectLockedError";
+  readonly code = "PROJECT_LOCKED";
+
+  constructor(
+    readonly projectDir: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Project folder ${projectDir} is locked by another process; try again when its step has finished.`,
+      options,
+    );
+  }
+}
+
+export type ReleaseLock = () => Promise<void>;
+
+/**
+ * Takes the lock of the project folder `dir`. Only its holder writes inside the folder.
+ * Raises {@link ProjectLockedError} when another live process holds it.
+ */
+export async function lockProject(dir: string, options: LockOptions = {}): Promise<ReleaseLock> {
+  const staleMs = options.staleMs ?? 30_000;
+  const waitMs = options.waitMs ?? 0;
+  const retries =
+    waitMs > 0 ? { retries: Math.max(1, Math.ceil(waitMs / 100)), minTimeout: 100, maxTimeout: 100 } : 0;
+
+  try {
+    const release = await lockfile.lock(dir, {
+      lockfilePath: path.join(dir, LOCK_NAME),
+      realpath: false,
+      stale: staleMs,
+      update: Math.max(1000, Math.floor(staleMs / 3)),
+      retries,
+      onCompromised: (error) => options.onCompromised?.(error),
+    });
+    let released = false;
+
+    return async () => {
+      if (released) return;
+      released = true;
+      await release().catch((error: unknown) => {
+        // A lock folder removed with its project (or taken over) has nothing left to release.
+        if (!hasErrorCode(error, "ERELEASED", "ENOTACQUIRED", "ENOENT")) throw error;
+      });
+    };
+  } catch (error) {
+    if (hasErrorCode(error, "ELOCKED")) throw new ProjectLockedError(dir, { cause: error });
+    throw error;
+  }
+}
+
+/** Runs `work` while holding the project's lock, and releases it afterwards. */
+export async function withProjectLock<T>(
+  dir: string,
+  work: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  const release = await lockProject(dir, options);
+
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
+}
+
+/** Tells whether a live process holds the project's lock. */
+export async function isProjectLocked(dir: string, staleMs = 30_000): Promise<boolean> {
+  return lockfile.check(dir, { lockfilePath: path.join(dir, LOCK_NAME), realpath: false, stale: staleMs });
+}
