@@ -1,0 +1,28 @@
+/** Longest file-name part built from a title, in UTF-8 bytes; file systems allow 255. */
+const MAX_TITLE_BYTES = 120;
+
+/**
+ * Turns a title into a file-name part: path separators, characters that Windows or shells
+ * treat specially, control characters and leading dots are replaced, and the result is cut
+ * to whole characters within {@link MAX_TITLE_BYTES} bytes. Never returns an empty string.
+ */
+export function safeFileTitle(title: string): string {
+  const cleaned = title
+    .normalize("NFC")
+    .replace(/[\p{Cc}\p{Cf}]/gu, "")
+    .replace(/[/\\:*?"<>|$`'!&;#%{}[\]~^]/g, "_")
+    .replace(/\s+/g, "_")
+    .replace(/^[._-]+/, "")
+    .replace(/_+/g, "_");
+
+  let result = "";
+  let bytes = 0;
+  for (const character of cleaned) {
+    const size = Buffer.byteLength(character);
+    if (bytes + size > MAX_TITLE_BYTES) break;
+    result += character;
+    bytes += size;
+  }
+
+  return result.replace(/_+$/, "") || "untitled";
+}
