@@ -1,0 +1,261 @@
+import { mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { type PipelineFile, pipelineFileSchema } from "../../schemas/pipeline.ts";
+import { projectFileSchema } from "../../schemas/project.ts";
+import { writeJsonAtomic } from "../project/atomic-write.ts";
+import { projectPaths } from "../project/layout.ts";
+import { lockProject, ProjectLockedError } from "../project/lock.ts";
+import { InvalidFileError, readJsonFile } from "../project/read-json.ts";
+import { isNotFound } from "../shared/fs-errors.ts";
+import type { Logger } from "../shared/logger.ts";
+import type { Analyzer, AnalyzerOptions } from "./analyzer/types.ts";
+import type { FfmpegBinaries } from "./ffmpeg.ts";
+import type { PipelineStep, StepContext, StepOutcome } from "./step-types.ts";
+import { PIPELINE_STEPS } from "./steps/index.ts";
+
+/** Tools and settings a pipeline run needs. */
+export interface PipelineDependencies {
+  analyzer: Analyzer;
+  analyzerOptions: Omit<AnalyzerOptions, "signal">;
+  binaries: FfmpegBinaries;
+  encoderPreset: string;
+  logger: Logger;
+  /** Milliseconds after which a lock left by a dead process is taken over. */
+  staleLockMs: number;
+}
+
+/** How a call to {@link runPipeline} ended. */
+export type RunResult = "completed" | "failed" | "locked" | "aborted" | "missing";
+
+/** Minimum milliseconds between two progress writes of `pipeline.json` within a step. */
+const PROGRESS_WRITE_INTERVAL_MS = 500;
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** Reads `pipeline.json`, or a fresh pending state when there is none. */
+async function readPipelineState(file: string): Promise<PipelineFile> {
+  try {
+    return await readJsonFile(file, pipelineFileSchema);
+  } catch (error) {
+    if (!isNotFound(error) && !(error instanceof InvalidFileError)) throw error;
+    return pipelineFileSchema.parse({
+      status: "pending",
+      current_step: null,
+      progress: 0,
+      updated_at: now(),
+    });
+  }
+}
+
+function progressBefore(steps: readonly PipelineStep[], index: number): number {
+  const total = steps.reduce((sum, step) => sum + step.weight, 0);
+  const before = steps.slice(0, index).reduce((sum, step) => sum + step.weight, 0);
+  return (before / total) * 100;
+}
+
+/**
+ * Runs the pipeline of one project under its lock, starting at the first step whose output
+ * file is missing, and records every state change in `pipeline.json`.
+ */
+export async function runPipeline(
+  projectDir: string,
+  dependencies: PipelineDependencies,
+  signal: AbortSignal,
+): Promise<RunResult> {
+  const projectId = path.basename(projectDir);
+  const logger = dependencies.logger.child({ projectId });
+  const paths = projectPaths(projectDir);
+
+  if (!(await fileExists(paths.file("project")))) {
+    logger.warn("project folder or its project.json is gone; nothing to run");
+    return "missing";
+  }
+
+  let release: () => Promise<void>;
+  try {
+    release = await lockProject(projectDir, {
+      staleMs: dependencies.staleLockMs,
+      onCompromised: (error) => logger.error({ err: error }, "project lock was lost while a step ran"),
+    });
+  } catch (error) {
+    if (error instanceof ProjectLockedError) {
+      logger.info("project is locked by another process; leaving it to that process");
+      return "locked";
+    }
+    throw error;
+  }
+
+  try {
+    return await runLocked(projectId, paths, dependencies, logger, signal);
+  } finally {
+    await release();
+  }
+}
+
+async function runLocked(
+  projectId: string,
+  paths: ReturnType<typeof projectPaths>,
+  dependencies: PipelineDependencies,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<RunResult> {
+  const pipelineFile = paths.file("pipeline");
+  const state = await readPipelineState(pipelineFile);
+  const save = async () => {
+    state.updated_at = now();
+    await writeJsonAtomic(pipelineFile, state);
+  };
+
+  const project = await readJsonFile(paths.file("project"), projectFileSchema);
+  await mkdir(paths.metadata, { recursive: true });
+  const steps = PIPELINE_STEPS;
+  let first = steps.length;
+  for (const [index, step] of steps.entries()) {
+    if (!(await fileExists(paths.file(step.output)))) {
+      first = index;
+      break;
+    }
+  }
+
+  for (const step of steps.slice(0, first)) {
+    if (state.steps[step.name]?.status !== "done") state.steps[step.name] = doneState();
+  }
+
+  let lastProgressWrite = 0;
+  for (let index = first; index < steps.length; index += 1) {
+    const step = steps[index] as PipelineStep;
+    const startedAt = Date.now();
+    const base = progressBefore(steps, index);
+    const span = progressBefore(steps, index + 1) - base;
+
+    state.status = "processing";
+    state.current_step = step.name;
+    state.progress = Math.round(base);
+    state.message = step.name;
+    state.error = null;
+    state.steps[step.name] = {
+      status: "running",
+      started_at: new Date(startedAt).toISOString(),
+      finished_at: null,
+      seconds: null,
+    };
+    await save();
+    logger.info({ step: step.name }, "step started");
+
+    const context: StepContext = {
+      projectId,
+      paths,
+      project,
+      analyzer: dependencies.analyzer,
+      analyzerOptions: { ...dependencies.analyzerOptions, signal },
+      binaries: dependencies.binaries,
+      encoderPreset: dependencies.encoderPreset,
+      logger: logger.child({ step: step.name }),
+      signal,
+      reportProgress: (fraction, message) => {
+        if (Date.now() - lastProgressWrite < PROGRESS_WRITE_INTERVAL_MS) return;
+        lastProgressWrite = Date.now();
+        state.progress = Math.round(base + span * Math.min(1, Math.max(0, fraction)));
+        state.message = message;
+        save().catch((error: unknown) => logger.warn({ err: error }, "could not record progress"));
+      },
+    };
+
+    let outcome: StepOutcome;
+    try {
+      outcome = await step.run(context);
+    } catch (error) {
+      if (signal.aborted) {
+        state.status = "pending";
+        state.message = "stopped by shutdown; resumes at the next start";
+        state.steps[step.name] = { ...pendingState() };
+        await save();
+        logger.info({ step: step.name }, "step stopped by shutdown");
+        return "aborted";
+      }
+      outcome = unexpectedFailure(error);
+      logger.error({ err: error, step: step.name }, "step failed unexpectedly");
+    }
+
+    const seconds = (Date.now() - startedAt) / 1000;
+    if (outcome.status === "failed") {
+      state.status = "failed";
+      state.message = outcome.message;
+      state.error = {
+        step: step.name,
+        code: outcome.code,
+        message: outcome.message,
+        hint: outcome.hint,
+        at: now(),
+      };
+      state.steps[step.name] = { ...stepTimes(startedAt), status: "failed", seconds };
+      await save();
+      logger.warn({ step: step.name, code: outcome.code, reason: outcome.message }, "project failed");
+      return "failed";
+    }
+
+    state.steps[step.name] = {
+      ...stepTimes(startedAt),
+      status: "done",
+      seconds,
+      summary: withRate(outcome.summary, seconds, project.video?.duration),
+    };
+    logger.info({ step: step.name, seconds }, "step finished");
+  }
+
+  state.status = "completed";
+  state.current_step = null;
+  state.progress = 100;
+  state.message = "completed";
+  state.error = null;
+  state.completed_at = now();
+  await save();
+  logger.info("project completed");
+  return "completed";
+}
+
+function doneState() {
+  return { status: "done" as const, started_at: null, finished_at: null, seconds: null };
+}
+
+function pendingState() {
+  return { status: "pending" as const, started_at: null, finished_at: null, seconds: null };
+}
+
+function stepTimes(startedAt: number) {
+  return { started_at: new Date(startedAt).toISOString(), finished_at: now() };
+}
+
+/** Adds seconds per minute of source video to a step summary. */
+function withRate(
+  summary: Record<string, unknown> | undefined,
+  seconds: number,
+  videoSeconds: number | undefined,
+) {
+  if (!videoSeconds) return summary;
+  return { ...summary, seconds_per_source_minute: Number((seconds / (videoSeconds / 60)).toFixed(3)) };
+}
+
+function unexpectedFailure(error: unknown): StepOutcome {
+  const code =
+    typeof (error as { code?: unknown })?.code === "string" ? (error as { code: string }).code : "STEP_ERROR";
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    status: "failed",
+    code,
+    message,
+    hint: "See the daemon log for details; fix the cause, then retry the project.",
+  };
+}

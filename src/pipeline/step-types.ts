@@ -1,0 +1,37 @@
+import type { StepName } from "../../schemas/pipeline.ts";
+import type { ProjectFile } from "../../schemas/project.ts";
+import type { ProjectFileKey, ProjectPaths } from "../project/layout.ts";
+import type { Logger } from "../shared/logger.ts";
+import type { Analyzer, AnalyzerOptions } from "./analyzer/types.ts";
+import type { FfmpegBinaries } from "./ffmpeg.ts";
+
+/** What every step gets: the project, its paths and the shared tools. */
+export interface StepContext {
+  projectId: string;
+  paths: ProjectPaths;
+  project: ProjectFile;
+  analyzer: Analyzer;
+  analyzerOptions: AnalyzerOptions;
+  binaries: FfmpegBinaries;
+  /** x264 preset for clip encoding. */
+  encoderPreset: string;
+  logger: Logger;
+  signal: AbortSignal;
+  /** Reports progress inside the step, `fraction` from 0 to 1. */
+  reportProgress(fraction: number, message: string): void;
+}
+
+/** How a step ended. A failure carries a stable code, a message and what to do next. */
+export type StepOutcome =
+  | { status: "done"; summary?: Record<string, unknown> }
+  | { status: "failed"; code: string; message: string; hint: string };
+
+/** One pipeline step. It writes its output file last, so a present file means the step finished. */
+export interface PipelineStep {
+  name: StepName;
+  /** The file whose presence marks the step as done. */
+  output: ProjectFileKey;
+  /** Share of the whole run's time this step usually takes, for the progress bar. */
+  weight: number;
+  run(context: StepContext): Promise<StepOutcome>;
+}

@@ -1,0 +1,153 @@
+import { mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Clip } from "../../../schemas/clips-metadata.ts";
+import type { Collection } from "../../../schemas/collections-metadata.ts";
+import {
+  collectionsPlanFileSchema,
+  titlesFileSchema,
+  type VideoOutputFile,
+} from "../../../schemas/step-files.ts";
+import { writeJsonAtomic } from "../../project/atomic-write.ts";
+import { readJsonFile } from "../../project/read-json.ts";
+import { safeFileTitle } from "../../project/safe-name.ts";
+import { isNotFound } from "../../shared/fs-errors.ts";
+import { concatVideos, cutClip, probeMedia, writeThumbnail } from "../ffmpeg.ts";
+import type { PipelineStep } from "../step-types.ts";
+
+/** Largest gap in seconds between a reused clip file's duration and its plan. */
+const REUSE_TOLERANCE_SECONDS = 0.1;
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+function relative(projectDir: string, file: string): string {
+  return path.relative(projectDir, file).split(path.sep).join("/");
+}
+
+/**
+ * Cuts every clip, joins each collection, writes thumbnails, then the final metadata files.
+ * Clip files left complete by an interrupted run are reused when their duration matches.
+ */
+export const videoStep: PipelineStep = {
+  name: "video",
+  output: "collectionsMetadata",
+  weight: 80,
+
+  async run(context) {
+    const { paths, project, binaries, logger, signal } = context;
+    const { topics } = await readJsonFile(paths.file("titles"), titlesFileSchema);
+    const { collections: plans } = await readJsonFile(
+      paths.file("collectionsPlan"),
+      collectionsPlanFileSchema,
+    );
+    const input = path.join(paths.input, project.source_file);
+
+    await mkdir(paths.clips, { recursive: true });
+    await mkdir(paths.collections, { recursive: true });
+    await mkdir(paths.thumbnails, { recursive: true });
+
+    const rendered: VideoOutputFile = { clips: [], collections: [] };
+    const clipFiles = new Map<string, string>();
+    const totalJobs = topics.length + plans.length;
+    let doneJobs = 0;
+
+    for (const topic of topics) {
+      signal.throwIfAborted();
+      const planned = topic.end_time - topic.start_time;
+      const output = path.join(paths.clips, `${topic.id}_${safeFileTitle(topic.generated_title)}.mp4`);
+      const thumbnail = path.join(paths.thumbnails, `clip_${topic.id}.jpg`);
+      context.reportProgress(doneJobs / totalJobs, `clip ${topic.id}/${topics.length}`);
+
+      const reusable =
+        (await exists(output)) &&
+        Math.abs((await probeMedia(output, binaries)).duration - planned) <= REUSE_TOLERANCE_SECONDS;
+      if (reusable) {
+        logger.debug({ clipId: topic.id }, "reusing clip rendered by an earlier run");
+      } else {
+        await cutClip(
+          {
+            input,
+            output,
+            start: topic.start_time,
+            end: topic.end_time,
+            preset: context.encoderPreset,
+            signal,
+            logger,
+          },
+          binaries,
+        );
+      }
+      if (!(await exists(thumbnail))) {
+        await writeThumbnail(
+          { input: output, output: thumbnail, at: Math.min(1, planned / 2), logger },
+          binaries,
+        );
+      }
+
+      const duration = (await probeMedia(output, binaries)).duration;
+      clipFiles.set(topic.id, output);
+      rendered.clips.push({
+        id: topic.id,
+        video_file: relative(paths.dir, output),
+        thumbnail_file: relative(paths.dir, thumbnail),
+        duration,
+      });
+      doneJobs += 1;
+    }
+
+    for (const plan of plans) {
+      signal.throwIfAborted();
+      context.reportProgress(doneJobs / totalJobs, `collection ${plan.id}/${plans.length}`);
+      const inputs = plan.clip_ids
+        .map((id) => clipFiles.get(id))
+        .filter((file): file is string => file !== undefined);
+      const output = path.join(paths.collections, `${plan.id}_${safeFileTitle(plan.collection_title)}.mp4`);
+
+      await concatVideos({ inputs, output, signal, logger }, binaries);
+      const duration = (await probeMedia(output, binaries)).duration;
+      rendered.collections.push({ id: plan.id, video_file: relative(paths.dir, output), duration });
+      doneJobs += 1;
+    }
+
+    const clips: Clip[] = topics.map((topic) => {
+      const file = rendered.clips.find((entry) => entry.id === topic.id);
+      return {
+        id: topic.id,
+        outline: topic.outline,
+        content: topic.content,
+        start_time: topic.start_time,
+        end_time: topic.end_time,
+        chunk_index: topic.chunk_index,
+        final_score: topic.final_score,
+        recommend_reason: topic.recommend_reason,
+        generated_title: topic.generated_title,
+        duration: Number((topic.end_time - topic.start_time).toFixed(3)),
+        video_file: file?.video_file,
+        thumbnail_file: file?.thumbnail_file,
+      };
+    });
+    const collections: Collection[] = plans.map((plan) => ({
+      id: plan.id,
+      collection_title: plan.collection_title,
+      collection_summary: plan.collection_summary,
+      clip_ids: plan.clip_ids,
+      collection_type: "ai_recommended",
+      video_file: rendered.collections.find((entry) => entry.id === plan.id)?.video_file,
+      duration: rendered.collections.find((entry) => entry.id === plan.id)?.duration,
+    }));
+
+    // The collections file is written last: its presence marks the step, and the run, as done.
+    await writeJsonAtomic(paths.file("videoOutput"), rendered);
+    await writeJsonAtomic(paths.file("clipsMetadata"), clips);
+    await writeJsonAtomic(paths.file("collectionsMetadata"), collections);
+
+    return { status: "done", summary: { clips: clips.length, collections: collections.length } };
+  },
+};
