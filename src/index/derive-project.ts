@@ -1,0 +1,227 @@
+import type { Stats } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { clipsMetadataSchema } from "../../schemas/clips-metadata.ts";
+import { collectionsMetadataSchema } from "../../schemas/collections-metadata.ts";
+import { type PipelineFile, pipelineFileSchema } from "../../schemas/pipeline.ts";
+import { type ProjectFile, projectFileSchema } from "../../schemas/project.ts";
+import { isValidProjectId, PROJECT_FILES, projectPaths } from "../project/layout.ts";
+import { isNotFound } from "../shared/fs-errors.ts";
+import { buildClipRecords, buildCollectionRecords } from "./metadata-records.ts";
+import { type ProjectFileResult, readProjectFile, statFingerprint } from "./read-project-file.ts";
+import type {
+  ClipRecord,
+  CollectionRecord,
+  DerivedProject,
+  Fingerprints,
+  IndexedStatus,
+  ProjectRecord,
+} from "./records.ts";
+
+/**
+ * Files a project's records are derived from, relative to the project folder. A change to any
+ * other file does not change the records.
+ */
+export const TRACKED_FILES = [
+  PROJECT_FILES.project,
+  PROJECT_FILES.pipeline,
+  PROJECT_FILES.clipsMetadata,
+  PROJECT_FILES.collectionsMetadata,
+] as const;
+
+/** Raised when a project id is not a valid folder name. */
+export class InvalidProjectIdError extends Error {
+  override name = "InvalidProjectIdError";
+  readonly code = "INVALID_PROJECT_ID";
+
+  constructor(readonly projectId: string) {
+    super(
+      `Expected a project id of 1 to 128 letters, digits, ".", "_" or "-" that starts with a letter or digit, got "${projectId}". Rename the folder under projects/.`,
+    );
+  }
+}
+
+/** The first file that failed validation. */
+interface InvalidFile {
+  file: string;
+  reason: string;
+}
+
+/** Returns the stats of the project folder, or null when it is missing or not a folder. */
+async function statFolder(dir: string): Promise<Stats | null> {
+  try {
+    const stats = await stat(dir);
+    return stats.isDirectory() ? stats : null;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function validValue<T>(result: ProjectFileResult<T>): T | null {
+  return result.state === "valid" ? result.value : null;
+}
+
+/**
+ * Returns the first file that failed validation, given each file with its read result and the
+ * reason its records could not be built (null when they could).
+ */
+function findInvalidFile(
+  files: Array<[file: string, result: ProjectFileResult<unknown>, recordsProblem: string | null]>,
+): InvalidFile | null {
+  for (const [file, result, recordsProblem] of files) {
+    if (result.state === "invalid") return { file, reason: result.reason };
+    if (recordsProblem) return { file, reason: recordsProblem };
+  }
+
+  return null;
+}
+
+function statusOf(
+  invalid: InvalidFile | null,
+  pipeline: PipelineFile | null,
+  finalFilesExist: boolean,
+): IndexedStatus {
+  if (invalid) return "invalid";
+  if (pipeline) return pipeline.status;
+
+  // AutoClip folders have no pipeline.json: both final files mean the run has finished.
+  return finalFilesExist ? "completed" : "pending";
+}
+
+/**
+ * Derives the records of the project folder `projectsDir/projectId` from its files, or returns
+ * null when the folder does not exist. A file that is not valid JSON or fails its schema makes
+ * the project `invalid`, with the file and the reason, and its counts null. Other file-system
+ * errors on the folder itself are raised.
+ */
+export async function deriveProject(projectsDir: string, projectId: string): Promise<DerivedProject | null> {
+  if (!isValidProjectId(projectId)) throw new InvalidProjectIdError(projectId);
+
+  const dir = path.join(projectsDir, projectId);
+  const folder = await statFolder(dir);
+  if (!folder) return null;
+
+  const paths = projectPaths(dir);
+  const [projectResult, pipelineResult, clipsResult, collectionsResult] = await Promise.all([
+    readProjectFile(paths.file("project"), projectFileSchema),
+    readProjectFile(paths.file("pipeline"), pipelineFileSchema),
+    readProjectFile(paths.file("clipsMetadata"), clipsMetadataSchema),
+    readProjectFile(paths.file("collectionsMetadata"), collectionsMetadataSchema),
+  ]);
+
+  // TODO: apply the edits.json overlay (renamed titles, deleted clips, manual collections) once
+  // its schema exists, and add the file to TRACKED_FILES. Until then user edits are not indexed.
+
+  // A folder removed while its files were read would otherwise be indexed as an empty project.
+  if (!(await statFolder(dir))) return null;
+
+  const clipsBuilt = buildClipRecords(projectId, validValue(clipsResult) ?? []);
+  const collectionsBuilt = buildCollectionRecords(projectId, validValue(collectionsResult) ?? []);
+  const invalid = findInvalidFile([
+    [PROJECT_FILES.project, projectResult, null],
+    [PROJECT_FILES.pipeline, pipelineResult, null],
+    [PROJECT_FILES.clipsMetadata, clipsResult, clipsBuilt.ok ? null : clipsBuilt.reason],
+    [
+      PROJECT_FILES.collectionsMetadata,
+      collectionsResult,
+      collectionsBuilt.ok ? null : collectionsBuilt.reason,
+    ],
+  ]);
+
+  const fingerprints: Fingerprints = {
+    [PROJECT_FILES.project]: projectResult.fingerprint,
+    [PROJECT_FILES.pipeline]: pipelineResult.fingerprint,
+    [PROJECT_FILES.clipsMetadata]: clipsResult.fingerprint,
+    [PROJECT_FILES.collectionsMetadata]: collectionsResult.fingerprint,
+  };
+  const clips: ClipRecord[] = !invalid && clipsBuilt.ok ? clipsBuilt.records : [];
+  const collections: CollectionRecord[] = !invalid && collectionsBuilt.ok ? collectionsBuilt.records : [];
+  const record = buildProjectRecord({
+    projectId,
+    folder,
+    fingerprints,
+    invalid,
+    project: validValue(projectResult),
+    pipeline: validValue(pipelineResult),
+    finalFilesExist: clipsResult.state !== "missing" && collectionsResult.state !== "missing",
+    clipCount: clips.length,
+    collectionCount: collections.length,
+  });
+
+  return { record, clips, collections, fingerprints };
+}
+
+interface RecordInputs {
+  projectId: string;
+  folder: Stats;
+  fingerprints: Fingerprints;
+  invalid: InvalidFile | null;
+  project: ProjectFile | null;
+  pipeline: PipelineFile | null;
+  finalFilesExist: boolean;
+  clipCount: number;
+  collectionCount: number;
+}
+
+function buildProjectRecord(inputs: RecordInputs): ProjectRecord {
+  const { invalid, project, pipeline, fingerprints } = inputs;
+  const mtimes = Object.values(fingerprints).flatMap((fingerprint) => (fingerprint ? [fingerprint[1]] : []));
+  const status = statusOf(invalid, pipeline, inputs.finalFilesExist);
+
+  // Without project.json (AutoClip folders), the mtime of the oldest tracked file is used as the ingest time.
+  const createdAt =
+    project?.created_at ?? toIso(mtimes.length > 0 ? Math.min(...mtimes) : inputs.folder.mtimeMs);
+  const updatedAt = toIso(mtimes.length > 0 ? Math.max(...mtimes) : inputs.folder.mtimeMs);
+
+  let completedAt = pipeline?.completed_at ?? null;
+  if (!pipeline && status === "completed") {
+    const finalMtimes = [PROJECT_FILES.clipsMetadata, PROJECT_FILES.collectionsMetadata].flatMap((file) => {
+      const fingerprint = fingerprints[file];
+      return fingerprint ? [fingerprint[1]] : [];
+    });
+    completedAt = toIso(Math.max(...finalMtimes));
+  }
+
+  return {
+    id: inputs.projectId,
+    name: project?.name ?? inputs.projectId,
+    status,
+    current_step: pipeline?.current_step ?? null,
+    progress: pipeline?.progress ?? (status === "completed" ? 100 : 0),
+    message: pipeline?.message ?? "",
+    error: pipeline?.error ?? null,
+    error_message: pipeline?.error?.message ?? (invalid ? `${invalid.file}: ${invalid.reason}` : null),
+    invalid_file: invalid?.file ?? null,
+    invalid_reason: invalid?.reason ?? null,
+    total_clips: invalid ? null : inputs.clipCount,
+    total_collections: invalid ? null : inputs.collectionCount,
+    source_file: project?.source_file ?? null,
+    video_category: project?.video_category ?? null,
+    created_at: createdAt,
+    updated_at: updatedAt,
+    completed_at: completedAt,
+  };
+}
+
+/**
+ * Returns the current fingerprints of a project's tracked files without reading them, or null
+ * when the folder does not exist. Reconcile compares them with the stored ones.
+ */
+export async function currentFingerprints(
+  projectsDir: string,
+  projectId: string,
+): Promise<Fingerprints | null> {
+  const dir = path.join(projectsDir, projectId);
+  const entries = await Promise.all(
+    TRACKED_FILES.map(async (file) => [file, await statFingerprint(path.join(dir, file))] as const),
+  );
+
+  if (entries.every(([, fingerprint]) => fingerprint === null) && !(await statFolder(dir))) return null;
+
+  return Object.fromEntries(entries);
+}

@@ -1,0 +1,154 @@
+import { isValidProjectId } from "../project/layout.ts";
+import { emptyTotals, type ProjectSummary, type PublicIdTarget } from "./index-writes.ts";
+import {
+  clipPrefix,
+  collectionPrefix,
+  FINGERPRINT_PREFIX,
+  projectIdOfKey,
+  projectKey,
+  publicIdKey,
+  SUMMARY_PREFIX,
+  TOTALS_KEY,
+} from "./keys.ts";
+import type { StoreReader } from "./lmdb-store.ts";
+import type {
+  ClipRecord,
+  CollectionRecord,
+  Fingerprints,
+  IndexedStatus,
+  IndexTotals,
+  ProjectRecord,
+} from "./records.ts";
+import { isUuid } from "./uuid-v5.ts";
+
+/** Maximum page size of {@link listProjects}. */
+export const MAX_PAGE_SIZE = 100;
+
+export interface ListProjectsQuery {
+  /** Page number, from 1. */
+  page: number;
+  /** Projects per page, 1 to {@link MAX_PAGE_SIZE}. */
+  size: number;
+  /** Only projects with this status. */
+  status?: IndexedStatus;
+  /** Only projects whose name or id contains this text, ignoring case. */
+  search?: string;
+}
+
+export interface ProjectPage {
+  items: ProjectRecord[];
+  pagination: { page: number; size: number; total: number; pages: number };
+}
+
+/** A clip or collection found by its public id. */
+export type PublicIdMatch =
+  | { projectId: string; kind: "clip"; record: ClipRecord }
+  | { projectId: string; kind: "collection"; record: CollectionRecord };
+
+/** Orders projects by creation time, newest first, and equal times by id. */
+function compareNewestFirst(
+  a: { id: string; createdMs: number },
+  b: { id: string; createdMs: number },
+): number {
+  if (a.createdMs !== b.createdMs) return b.createdMs - a.createdMs;
+  if (a.id === b.id) return 0;
+
+  return a.id < b.id ? -1 : 1;
+}
+
+/** Reads the totals; zero totals when the index is empty. */
+export function readTotals(reader: StoreReader): IndexTotals {
+  return reader.get<IndexTotals>(TOTALS_KEY) ?? emptyTotals();
+}
+
+/**
+ * Lists one page of projects, newest `created_at` first (ties by id). Filtering and sorting run
+ * over the compact summaries, so only the records of the returned page are read.
+ */
+export function listProjects(reader: StoreReader, query: ListProjectsQuery): ProjectPage {
+  const { page, size } = query;
+  if (!Number.isInteger(page) || page < 1) {
+    throw new RangeError(`Expected page to be an integer of at least 1, got ${page}.`);
+  }
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new RangeError(`Expected size to be an integer from 1 to ${MAX_PAGE_SIZE}, got ${size}.`);
+  }
+
+  const search = query.search?.trim().toLowerCase() ?? "";
+  const matches: Array<{ id: string; createdMs: number }> = [];
+  for (const { key, value } of reader.entries<ProjectSummary>(SUMMARY_PREFIX)) {
+    const [status, , , createdMs, name] = value;
+    const id = projectIdOfKey(key, SUMMARY_PREFIX);
+    if (query.status && status !== query.status) continue;
+    if (search && !name.toLowerCase().includes(search) && !id.toLowerCase().includes(search)) continue;
+    matches.push({ id, createdMs });
+  }
+
+  matches.sort(compareNewestFirst);
+
+  const items = matches
+    .slice((page - 1) * size, page * size)
+    .flatMap((match) => reader.get<ProjectRecord>(projectKey(match.id)) ?? []);
+  return {
+    items,
+    pagination: { page, size, total: matches.length, pages: Math.ceil(matches.length / size) },
+  };
+}
+
+/** Reads the stored fingerprints of every project, by project id. */
+export function readAllFingerprints(reader: StoreReader): Map<string, Fingerprints> {
+  const stored = new Map<string, Fingerprints>();
+  for (const { key, value } of reader.entries<Fingerprints>(FINGERPRINT_PREFIX)) {
+    stored.set(projectIdOfKey(key, FINGERPRINT_PREFIX), value);
+  }
+
+  return stored;
+}
+
+/** Lists the ids of the projects with `status`, in key order. */
+export function projectIdsWithStatus(reader: StoreReader, status: IndexedStatus): string[] {
+  const ids: string[] = [];
+  for (const { key, value } of reader.entries<ProjectSummary>(SUMMARY_PREFIX)) {
+    if (value[0] === status) ids.push(projectIdOfKey(key, SUMMARY_PREFIX));
+  }
+
+  return ids;
+}
+
+/** Returns the record of a project, or null when the index has none. */
+export function getProject(reader: StoreReader, projectId: string): ProjectRecord | null {
+  if (!isValidProjectId(projectId)) return null;
+
+  return reader.get<ProjectRecord>(projectKey(projectId)) ?? null;
+}
+
+/** Lists a project's clips in file order; empty for an unknown project. */
+export function listClips(reader: StoreReader, projectId: string): ClipRecord[] {
+  if (!isValidProjectId(projectId)) return [];
+
+  return [...reader.entries<ClipRecord>(clipPrefix(projectId))].map(({ value }) => value);
+}
+
+/** Lists a project's collections in file order; empty for an unknown project. */
+export function listCollections(reader: StoreReader, projectId: string): CollectionRecord[] {
+  if (!isValidProjectId(projectId)) return [];
+
+  return [...reader.entries<CollectionRecord>(collectionPrefix(projectId))].map(({ value }) => value);
+}
+
+/** Finds the clip or collection with the public id `publicId`, or returns null. */
+export function resolvePublicId(reader: StoreReader, publicId: string): PublicIdMatch | null {
+  if (!isUuid(publicId)) return null;
+
+  const target = reader.get<PublicIdTarget>(publicIdKey(publicId.toLowerCase()));
+  if (!target) return null;
+
+  const [projectId, kind, recordKey] = target;
+  if (kind === "clip") {
+    const record = reader.get<ClipRecord>(recordKey);
+    return record ? { projectId, kind, record } : null;
+  }
+
+  const record = reader.get<CollectionRecord>(recordKey);
+  return record ? { projectId, kind, record } : null;
+}

@@ -1,0 +1,85 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { open, type RootDatabase } from "lmdb";
+
+/** Read access to the store, outside or inside a write transaction. */
+export interface StoreReader {
+  get<T>(key: string): T | undefined;
+  /** Lists the entries whose key starts with `prefix`, in key order. */
+  entries<T>(prefix: string): Iterable<{ key: string; value: T }>;
+  /** Lists the keys that start with `prefix`, in key order. */
+  keys(prefix: string): Iterable<string>;
+}
+
+/** Write access inside one transaction; every call applies at once to that transaction. */
+export interface StoreWriter extends StoreReader {
+  put(key: string, value: unknown): void;
+  remove(key: string): void;
+}
+
+/** A string-keyed LMDB environment. This is the only module that imports lmdb. */
+export interface KeyValueStore extends StoreReader {
+  /**
+   * Runs `work` inside one write transaction and resolves with its result once the transaction
+   * has been committed. Reads inside `work` see its own writes. When `work` throws, nothing is
+   * written and the promise rejects.
+   */
+  write<T>(work: (writer: StoreWriter) => T): Promise<T>;
+  /** Closes the environment after pending transactions finish; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** File name of the LMDB environment inside the index folder (`index.mdb` and `index.mdb-lock`). */
+export const STORE_FILE_NAME = "index.mdb";
+
+/**
+ * Returns the smallest string greater than every string that starts with `prefix`, so that
+ * `[prefix, end)` is the key range of the prefix. Keys are compared as UTF-8 bytes.
+ */
+function prefixEnd(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
+function rangeOf(prefix: string): { start?: string; end?: string } {
+  if (prefix === "") return {};
+
+  return { start: prefix, end: prefixEnd(prefix) };
+}
+
+function readerOf(db: RootDatabase<unknown, string>): StoreReader {
+  return {
+    get: <T>(key: string) => db.get(key) as T | undefined,
+    entries: <T>(prefix: string) =>
+      db.getRange(rangeOf(prefix)).map(({ key, value }) => ({ key, value: value as T })),
+    keys: (prefix: string) => db.getKeys(rangeOf(prefix)),
+  };
+}
+
+/** Opens (creating when missing) the LMDB environment in the folder `indexDir`. */
+export async function openStore(indexDir: string): Promise<KeyValueStore> {
+  await mkdir(indexDir, { recursive: true });
+
+  const db = open<unknown, string>({ path: path.join(indexDir, STORE_FILE_NAME) });
+  const reader = readerOf(db);
+  const writer: StoreWriter = {
+    ...reader,
+    put: (key, value) => {
+      db.putSync(key, value);
+    },
+    remove: (key) => {
+      db.removeSync(key);
+    },
+  };
+  let closing: Promise<void> | undefined;
+
+  return {
+    ...reader,
+    write: (work) => db.transaction(() => work(writer)),
+    close: () => {
+      closing ??= db.close();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { constants } from "node:fs";
+import { access, readdir } from "node:fs/promises";
+import { isValidProjectId, TEMP_PROJECT_PREFIX } from "../project/layout.ts";
+import { currentFingerprints } from "./derive-project.ts";
+import { mapConcurrent } from "./map-concurrent.ts";
+import type { Fingerprints } from "./records.ts";
+
+/** Project folders under `projects/`, and the names skipped because they are not valid project ids. */
+export interface ProjectFolderList {
+  folders: string[];
+  invalidNames: string[];
+}
+
+/**
+ * Lists the project folders of `projectsDir`. Dot folders, which include `.tmp-` builds, are
+ * left out. Raises the file-system error when `projectsDir` cannot be read.
+ */
+export async function listProjectFolders(projectsDir: string): Promise<ProjectFolderList> {
+  const entries = await readdir(projectsDir, { withFileTypes: true });
+  const folders: string[] = [];
+  const invalidNames: string[] = [];
+
+  for (const entry of entries) {
+    if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
+    if (entry.name.startsWith(".") || entry.name.startsWith(TEMP_PROJECT_PREFIX)) continue;
+
+    if (isValidProjectId(entry.name)) folders.push(entry.name);
+    else invalidNames.push(entry.name);
+  }
+
+  return { folders, invalidNames };
+}
+
+/** Tells whether the folder `dir` exists and its entries can be listed and opened. */
+export async function isFolderReadable(dir: string): Promise<boolean> {
+  try {
+    await access(dir, constants.R_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Tells whether two fingerprint sets list the same files with the same size, mtime and inode. */
+export function sameFingerprints(a: Fingerprints, b: Fingerprints): boolean {
+  const files = Object.keys(a);
+  if (files.length !== Object.keys(b).length) return false;
+
+  return files.every((file) => {
+    const left = a[file];
+    const right = b[file];
+    if (!left || !right) return left === right;
+
+    return left[0] === right[0] && left[1] === right[1] && left[2] === right[2];
+  });
+}
+
+/**
+ * Returns the projects to derive again: folders without stored fingerprints, folders whose
+ * tracked files differ from the stored fingerprints or cannot be checked, and stored projects
+ * whose folder is gone. Only stats the files, `concurrency` projects at a time.
+ */
+export async function findStaleProjects(
+  projectsDir: string,
+  folders: string[],
+  stored: Map<string, Fingerprints>,
+  concurrency: number,
+): Promise<string[]> {
+  const changed = await mapConcurrent(folders, concurrency, async (projectId) => {
+    const known = stored.get(projectId);
+    if (!known) return true;
+
+    const current = await currentFingerprints(projectsDir, projectId).catch(() => null);
+    return !current || !sameFingerprints(current, known);
+  });
+  const stale = folders.filter((_, i) => changed[i]);
+
+  const present = new Set(folders);
+  for (const projectId of stored.keys()) {
+    if (!present.has(projectId)) stale.push(projectId);
+  }
+
+  return stale;
+}

@@ -1,0 +1,385 @@
+import { EventEmitter } from "node:events";
+import path from "node:path";
+import { isValidProjectId } from "../project/layout.ts";
+import { type Logger, silentLogger } from "../shared/logger.ts";
+import { CoalescingRunner } from "./coalescing-runner.ts";
+import { deriveProject, InvalidProjectIdError } from "./derive-project.ts";
+import * as queries from "./index-queries.ts";
+import { clearIndex, putProjectRecords, recomputeTotals, removeProjectRecords } from "./index-writes.ts";
+import { FORMAT_KEY, INDEX_FORMAT_VERSION, PROJECT_PREFIX, projectIdOfKey, projectKey } from "./keys.ts";
+import { type KeyValueStore, openStore } from "./lmdb-store.ts";
+import { mapConcurrent } from "./map-concurrent.ts";
+import { findStaleProjects, isFolderReadable, listProjectFolders } from "./project-folders.ts";
+import type {
+  ClipRecord,
+  CollectionRecord,
+  DerivedProject,
+  IndexedStatus,
+  IndexTotals,
+  ProjectChange,
+  ProjectRecord,
+} from "./records.ts";
+
+export interface ProjectIndexOptions {
+  /** Folder of the LMDB environment; created when missing. Keep it on a local disk. */
+  indexDir: string;
+  /** The `projects/` folder of the data folder. */
+  projectsDir: string;
+  logger?: Logger;
+  /** Project folders read at once by rebuild and reconcile. @default 16 */
+  concurrency?: number;
+  /** Projects written per transaction by rebuild and reconcile. @default 256 */
+  batchSize?: number;
+}
+
+/** Outcome of one reconcile. */
+export interface ReconcileResult {
+  /** Project folders found under `projects/`. */
+  folders: number;
+  /** Projects whose records were written or removed. */
+  changed: number;
+  /** True when `projects/` could not be read, so no record was touched. */
+  offline: boolean;
+}
+
+export interface ProjectIndexEvents {
+  change: [ProjectChange];
+}
+
+/** Raised when the index is used after `close()`. */
+export class IndexClosedError extends Error {
+  override name = "IndexClosedError";
+  readonly code = "INDEX_CLOSED";
+
+  constructor(operation: string) {
+    super(`Cannot ${operation}: the project index is closed. Open a new ProjectIndex to use it again.`);
+  }
+}
+
+/** A derivation waiting to be committed; `seq` orders derivations of the same project. */
+interface PendingChange {
+  projectId: string;
+  seq: number;
+  derived: DerivedProject | null;
+}
+
+/**
+ * The LMDB index of the project folders: a cache derived from their files. Each project's
+ * records are replaced in one transaction that also re-derives the totals. Emits `change` after
+ * every committed change of a project.
+ */
+export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
+  readonly projectsDir: string;
+  readonly #store: KeyValueStore;
+  readonly #logger: Logger;
+  readonly #concurrency: number;
+  readonly #batchSize: number;
+  /** Counter that orders derivations; a derivation older than the last committed one is dropped. */
+  #seq = 0;
+  readonly #committedSeq = new Map<string, number>();
+  readonly #refreshes = new CoalescingRunner<string, ProjectRecord | null>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #scan: Promise<unknown> = Promise.resolve();
+  #offline = false;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  readonly #warnedFolders = new Set<string>();
+
+  private constructor(store: KeyValueStore, options: ProjectIndexOptions) {
+    super();
+    this.projectsDir = path.resolve(options.projectsDir);
+    this.#store = store;
+    this.#logger = (options.logger ?? silentLogger).child({ module: "index" });
+    this.#concurrency = options.concurrency ?? 16;
+    this.#batchSize = options.batchSize ?? 256;
+  }
+
+  /**
+   * Opens the index in `indexDir`. An index written with another key layout is dropped, so the
+   * next `reconcile()` derives every project again. Call `reconcile()` (or `rebuild()`) before
+   * serving.
+   */
+  static async open(options: ProjectIndexOptions): Promise<ProjectIndex> {
+    const store = await openStore(options.indexDir);
+    const index = new ProjectIndex(store, options);
+    const version = store.get<number>(FORMAT_KEY);
+
+    if (version !== INDEX_FORMAT_VERSION) {
+      if (version !== undefined) {
+        index.#logger.warn(
+          { found: version, expected: INDEX_FORMAT_VERSION },
+          "index has another format version; dropping it so it is derived again",
+        );
+      }
+      await store.write((writer) => clearIndex(writer));
+    }
+
+    return index;
+  }
+
+  /** True while `projects/` cannot be read; the records are kept as they were. */
+  get offline(): boolean {
+    return this.#offline;
+  }
+
+  /**
+   * Derives one project from its files and replaces its records in one transaction, or removes
+   * them when the folder is gone. Requests for a project whose refresh has not started yet share
+   * that refresh. Resolves with the stored record afterwards.
+   */
+  refreshProject(projectId: string): Promise<ProjectRecord | null> {
+    if (this.#closed) return Promise.reject(new IndexClosedError("refresh a project"));
+    if (!isValidProjectId(projectId)) return Promise.reject(new InvalidProjectIdError(projectId));
+
+    return this.#track(this.#refreshes.run(projectId, () => this.#refreshNow(projectId)));
+  }
+
+  /**
+   * Drops every record and derives every project folder again (`--reindex`). The folder list is
+   * read first, so an unreadable `projects/` raises and leaves the index as it was. Until it
+   * resolves, the index holds only the projects derived so far.
+   */
+  rebuild(): Promise<number> {
+    if (this.#closed) return Promise.reject(new IndexClosedError("rebuild"));
+
+    return this.#exclusive(async () => {
+      const started = performance.now();
+      const folders = await this.#listProjectFolders();
+      const previousIds = [...this.#store.keys(PROJECT_PREFIX)].map((key) =>
+        projectIdOfKey(key, PROJECT_PREFIX),
+      );
+
+      this.#assertOpen("rebuild");
+      await this.#store.write((writer) => clearIndex(writer));
+      this.#committedSeq.clear();
+      this.#setOnline();
+      const currentFolders = new Set(folders);
+      for (const projectId of previousIds) {
+        if (!currentFolders.has(projectId)) this.#emitChange({ projectId, record: null });
+      }
+
+      const changed = await this.#refreshMany(folders);
+      this.#logger.info({ projects: changed, ms: Math.round(performance.now() - started) }, "index rebuilt");
+      return changed;
+    });
+  }
+
+  /**
+   * Brings the index in line with the folders: derives projects whose tracked files changed
+   * (by size, mtime or inode) or that are new, and removes projects whose folder is gone. When
+   * `projects/` cannot be read, keeps every record and sets `offline`.
+   */
+  reconcile(): Promise<ReconcileResult> {
+    if (this.#closed) return Promise.reject(new IndexClosedError("reconcile"));
+
+    return this.#exclusive(async () => {
+      const started = performance.now();
+      let folders: string[];
+      try {
+        folders = await this.#listProjectFolders();
+      } catch (error) {
+        this.#setOffline(error);
+        return { folders: 0, changed: 0, offline: true };
+      }
+      this.#setOnline();
+
+      const stored = queries.readAllFingerprints(this.#store);
+      const toRefresh = await findStaleProjects(this.projectsDir, folders, stored, this.#concurrency);
+
+      const changed = toRefresh.length > 0 ? await this.#refreshMany(toRefresh) : 0;
+      const ms = Math.round(performance.now() - started);
+      if (changed > 0) this.#logger.info({ folders: folders.length, changed, ms }, "index reconciled");
+      else this.#logger.debug({ folders: folders.length, ms }, "index reconciled; nothing changed");
+      return { folders: folders.length, changed, offline: false };
+    });
+  }
+
+  /** Returns project counts by status and the clip and collection totals. */
+  stats(): IndexTotals {
+    this.#assertOpen("read stats");
+    return queries.readTotals(this.#store);
+  }
+
+  /** Lists one page of projects, newest first. Raises a RangeError for a bad page or size. */
+  listProjects(query: queries.ListProjectsQuery): queries.ProjectPage {
+    this.#assertOpen("list projects");
+    return queries.listProjects(this.#store, query);
+  }
+
+  /** Lists the ids of the projects with `status`, such as the unfinished ones at start-up. */
+  projectIdsWithStatus(status: IndexedStatus): string[] {
+    this.#assertOpen("list projects");
+    return queries.projectIdsWithStatus(this.#store, status);
+  }
+
+  getProject(projectId: string): ProjectRecord | null {
+    this.#assertOpen("read a project");
+    return queries.getProject(this.#store, projectId);
+  }
+
+  /** Lists a project's clips in file order; empty for an unknown project. */
+  listClips(projectId: string): ClipRecord[] {
+    this.#assertOpen("list clips");
+    return queries.listClips(this.#store, projectId);
+  }
+
+  /** Lists a project's collections in file order; empty for an unknown project. */
+  listCollections(projectId: string): CollectionRecord[] {
+    this.#assertOpen("list collections");
+    return queries.listCollections(this.#store, projectId);
+  }
+
+  /** Finds the clip or collection with a public id (a UUIDv5), with its project id. */
+  resolvePublicId(publicId: string): queries.PublicIdMatch | null {
+    this.#assertOpen("resolve an id");
+    return queries.resolvePublicId(this.#store, publicId);
+  }
+
+  /** Waits for running work to settle, then closes the store; safe to call twice. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      await Promise.allSettled([...this.#inFlight, this.#scan]);
+      await this.#store.close();
+      this.#logger.debug("index closed");
+    })();
+    return this.#closing;
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closed) throw new IndexClosedError(operation);
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    const forget = () => this.#inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  /** Runs rebuilds and reconciles one at a time. */
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#scan.catch(() => undefined).then(work);
+    this.#scan = result;
+    return this.#track(result);
+  }
+
+  async #refreshNow(projectId: string): Promise<ProjectRecord | null> {
+    const seq = ++this.#seq;
+    const derived = await deriveProject(this.projectsDir, projectId);
+    this.#assertOpen("refresh a project");
+
+    const applied = await this.#commit([{ projectId, seq, derived }]);
+    const record = queries.getProject(this.#store, projectId);
+    this.#logger.debug(
+      {
+        projectId,
+        committed: applied.length > 0,
+        status: record?.status ?? null,
+        clips: record?.total_clips ?? null,
+      },
+      "project refreshed",
+    );
+    return record;
+  }
+
+  /**
+   * Derives `projectIds` in batches and commits each batch in one transaction. A project whose
+   * folder cannot be read is logged and skipped, keeping its old records. Returns the number of
+   * projects whose records changed.
+   */
+  async #refreshMany(projectIds: string[]): Promise<number> {
+    let changed = 0;
+
+    for (let start = 0; start < projectIds.length; start += this.#batchSize) {
+      const batch = projectIds.slice(start, start + this.#batchSize);
+      const derived = await mapConcurrent(batch, this.#concurrency, async (projectId) => {
+        const seq = ++this.#seq;
+        try {
+          return { projectId, seq, derived: await deriveProject(this.projectsDir, projectId) };
+        } catch (error) {
+          this.#logger.error({ err: error, projectId }, "could not derive project; keeping its old records");
+          return null;
+        }
+      });
+      this.#assertOpen("commit derived projects");
+      changed += (await this.#commit(derived.filter((change) => change !== null))).length;
+    }
+
+    return changed;
+  }
+
+  /**
+   * Replaces the records of every change in one transaction and re-derives the totals of the
+   * touched buckets. Removals are held back while `projects/` itself is unreadable, because then
+   * a missing project folder does not mean the project was deleted.
+   */
+  async #commit(changes: PendingChange[]): Promise<ProjectChange[]> {
+    let pending = changes;
+    if (pending.some((change) => change.derived === null) && !(await isFolderReadable(this.projectsDir))) {
+      this.#setOffline(new Error(`${this.projectsDir} is missing or not readable`));
+      pending = pending.filter((change) => change.derived !== null);
+    }
+    this.#assertOpen("commit derived projects");
+
+    const applied = await this.#store.write((writer) => {
+      const buckets: string[] = [];
+      const done: ProjectChange[] = [];
+      for (const { projectId, seq, derived } of pending) {
+        if ((this.#committedSeq.get(projectId) ?? 0) > seq) continue;
+        this.#committedSeq.set(projectId, seq);
+        if (!derived && writer.get(projectKey(projectId)) === undefined) continue;
+
+        buckets.push(removeProjectRecords(writer, projectId));
+        if (derived) putProjectRecords(writer, derived);
+        done.push({ projectId, record: derived?.record ?? null });
+      }
+      if (buckets.length > 0) recomputeTotals(writer, buckets);
+      return done;
+    });
+
+    for (const change of applied) this.#emitChange(change);
+    return applied;
+  }
+
+  #emitChange(change: ProjectChange): void {
+    try {
+      this.emit("change", change);
+    } catch (error) {
+      this.#logger.error({ err: error, projectId: change.projectId }, "a change listener failed");
+    }
+  }
+
+  /** Lists the project folders, and warns once per folder name that is not a valid project id. */
+  async #listProjectFolders(): Promise<string[]> {
+    const { folders, invalidNames } = await listProjectFolders(this.projectsDir);
+
+    for (const name of invalidNames) {
+      if (this.#warnedFolders.has(name)) continue;
+      this.#warnedFolders.add(name);
+      this.#logger.warn(
+        { folder: name },
+        "skipping a folder whose name is not a valid project id; use letters, digits, '.', '_' or '-'",
+      );
+    }
+
+    return folders;
+  }
+
+  #setOffline(error: unknown): void {
+    if (this.#offline) return;
+
+    this.#offline = true;
+    this.#logger.error(
+      { err: error, projectsDir: this.projectsDir },
+      "projects folder is missing or unreadable; keeping the indexed records until it is back",
+    );
+  }
+
+  #setOnline(): void {
+    if (!this.#offline) return;
+
+    this.#offline = false;
+    this.#logger.info({ projectsDir: this.projectsDir }, "projects folder is readable again");
+  }
+}
