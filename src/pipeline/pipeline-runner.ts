@@ -24,7 +24,7 @@ export interface PipelineDependencies {
   staleLockMs: number;
 }
 
-/** How a call to {@link runPipeline} ended. */
+/** Outcome of one call to {@link runPipeline}. */
 export type RunResult = "completed" | "failed" | "locked" | "aborted" | "missing";
 
 /** Minimum milliseconds between two progress writes of `pipeline.json` within a step. */

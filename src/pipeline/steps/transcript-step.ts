@@ -5,7 +5,7 @@ import { writeJsonAtomic } from "../../project/atomic-write.ts";
 import type { PipelineStep, StepOutcome } from "../step-types.ts";
 import { detectLanguage, parseSubtitle, SubtitleParseError } from "../subtitles/index.ts";
 
-/** Share of cue time that may lie past the video's end before the transcript is rejected. */
+/** Share of cues that may start after the video's end before the transcript is rejected. */
 const MAX_OVERRUN_SHARE = 0.2;
 
 function failed(code: string, message: string, hint: string): StepOutcome {
