@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { clipsMetadataSchema } from "./clips-metadata.ts";
 import { collectionsMetadataSchema } from "./collections-metadata.ts";
+import { editsFileSchema } from "./edits.ts";
 import { pipelineFileSchema } from "./pipeline.ts";
 import { projectFileSchema } from "./project.ts";
 import {
@@ -18,6 +19,7 @@ import {
 export const jsonSchemaTargets: { name: string; file: string; schema: z.ZodType }[] = [
   { name: "project", file: "project.json", schema: projectFileSchema },
   { name: "pipeline", file: "pipeline.json", schema: pipelineFileSchema },
+  { name: "edits", file: "edits.json", schema: editsFileSchema },
   { name: "clips-metadata", file: "metadata/clips_metadata.json", schema: clipsMetadataSchema },
   {
     name: "collections-metadata",

@@ -4,7 +4,9 @@ import { pickLocale } from "../shared/locale.ts";
 import { type Logger, silentLogger } from "../shared/logger.ts";
 import type { AppEnv } from "./app-env.ts";
 import { errorResponse, HttpError } from "./errors.ts";
+import { indexRoutes } from "./index-routes.ts";
 import { projectRoutes } from "./project-routes.ts";
+import { syncRoutes } from "./sync-routes.ts";
 
 export interface AppOptions {
   index: ProjectIndex;
@@ -51,6 +53,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.get("/api/v1/health", (c) => c.json({ status: "ok", index: indexState(), version }));
   app.get("/api/v1/stats", (c) => c.json({ ...index.stats(), index: indexState() }));
+  app.route("/api/v1/index", indexRoutes(index));
+  // The sync routes come first so that `sync-all-data` is never read as a project id.
+  app.route("/api/v1/projects", syncRoutes(index));
   app.route("/api/v1/projects", projectRoutes(index));
 
   return app;

@@ -26,6 +26,11 @@ export const MESSAGES = {
     en: () => "The project index is not available because the server is shutting down. Retry in a moment.",
     zh: () => "服务器正在关闭，项目索引暂不可用。请稍后重试。",
   },
+  PROJECTS_FOLDER_UNAVAILABLE: {
+    en: () =>
+      "The projects folder is missing or cannot be read, so the index cannot be checked or refreshed from it. Check the data folder and its permissions, then retry.",
+    zh: () => "项目文件夹不存在或无法读取，因此无法据此核对或刷新索引。请检查数据文件夹及其权限后重试。",
+  },
   INTERNAL_ERROR: {
     en: () => "The server failed to handle this request. The error has been logged; retry later.",
     zh: () => "服务器处理此请求失败，错误已记录。请稍后重试。",

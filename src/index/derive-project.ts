@@ -3,16 +3,24 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { clipsMetadataSchema } from "../../schemas/clips-metadata.ts";
 import { collectionsMetadataSchema } from "../../schemas/collections-metadata.ts";
+import { editsFileSchema } from "../../schemas/edits.ts";
 import { type PipelineFile, pipelineFileSchema } from "../../schemas/pipeline.ts";
 import { type ProjectFile, projectFileSchema } from "../../schemas/project.ts";
 import { isValidProjectId, PROJECT_FILES, projectPaths } from "../project/layout.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
+import { applyEdits, type EditedRecords } from "./apply-edits.ts";
 import { buildClipRecords, buildCollectionRecords } from "./metadata-records.ts";
+import {
+  fillClipVideos,
+  fillCollectionVideos,
+  listOutputVideos,
+  OUTPUT_VIDEO_FOLDERS,
+} from "./output-videos.ts";
 import { type ProjectFileResult, readProjectFile, statFingerprint } from "./read-project-file.ts";
 import type {
-  ClipRecord,
-  CollectionRecord,
   DerivedProject,
+  EditWarning,
+  Fingerprint,
   Fingerprints,
   IndexedStatus,
   ProjectRecord,
@@ -27,7 +35,14 @@ export const TRACKED_FILES = [
   PROJECT_FILES.pipeline,
   PROJECT_FILES.clipsMetadata,
   PROJECT_FILES.collectionsMetadata,
+  PROJECT_FILES.edits,
 ] as const;
+
+/**
+ * Folders whose list of videos fills in missing `video_file` paths, relative to the project
+ * folder. Their fingerprints change when a file is added, removed or renamed in them.
+ */
+export const TRACKED_FOLDERS = [OUTPUT_VIDEO_FOLDERS.clips, OUTPUT_VIDEO_FOLDERS.collections] as const;
 
 /** Raised when a project id is not a valid folder name. */
 export class InvalidProjectIdError extends Error {
@@ -39,6 +54,15 @@ export class InvalidProjectIdError extends Error {
       `Expected a project id of 1 to 128 letters, digits, ".", "_" or "-" that starts with a letter or digit, got "${projectId}". Rename the folder under projects/.`,
     );
   }
+}
+
+/**
+ * Returns the fingerprint of a tracked video folder, or null when it is missing or its
+ * metadata cannot be read. Video folders only fill in paths, so their errors never stop a
+ * project from being indexed.
+ */
+function statVideoFolder(dir: string, folder: string): Promise<Fingerprint> {
+  return statFingerprint(path.join(dir, folder)).catch(() => null);
 }
 
 /** The first file that failed validation. */
@@ -95,9 +119,11 @@ function statusOf(
 
 /**
  * Derives the records of the project folder `projectsDir/projectId` from its files, or returns
- * null when the folder does not exist. A file that is not valid JSON or fails its schema makes
- * the project `invalid`, with the file and the reason, and its counts null. Other file-system
- * errors on the folder itself are raised.
+ * null when the folder does not exist. The user's `edits.json` is applied over the pipeline's
+ * files, and clips and collections without a `video_file` get one from `output/` when a video
+ * there carries their id. A file that is not valid JSON or fails its schema makes the project
+ * `invalid`, with the file and the reason, and its counts null. Other file-system errors on the
+ * folder itself are raised.
  */
 export async function deriveProject(projectsDir: string, projectId: string): Promise<DerivedProject | null> {
   if (!isValidProjectId(projectId)) throw new InvalidProjectIdError(projectId);
@@ -107,15 +133,25 @@ export async function deriveProject(projectsDir: string, projectId: string): Pro
   if (!folder) return null;
 
   const paths = projectPaths(dir);
-  const [projectResult, pipelineResult, clipsResult, collectionsResult] = await Promise.all([
+  // The folders are fingerprinted before they are listed, so a video added in between makes
+  // the next reconcile derive the project again.
+  const [
+    projectResult,
+    pipelineResult,
+    clipsResult,
+    collectionsResult,
+    editsResult,
+    clipsFolder,
+    collectionsFolder,
+  ] = await Promise.all([
     readProjectFile(paths.file("project"), projectFileSchema),
     readProjectFile(paths.file("pipeline"), pipelineFileSchema),
     readProjectFile(paths.file("clipsMetadata"), clipsMetadataSchema),
     readProjectFile(paths.file("collectionsMetadata"), collectionsMetadataSchema),
+    readProjectFile(paths.file("edits"), editsFileSchema),
+    statVideoFolder(dir, OUTPUT_VIDEO_FOLDERS.clips),
+    statVideoFolder(dir, OUTPUT_VIDEO_FOLDERS.collections),
   ]);
-
-  // TODO: apply the edits.json overlay (renamed titles, deleted clips, manual collections) once
-  // its schema exists, and add the file to TRACKED_FILES. Until then user edits are not indexed.
 
   // A folder removed while its files were read would otherwise be indexed as an empty project.
   if (!(await statFolder(dir))) return null;
@@ -131,6 +167,7 @@ export async function deriveProject(projectsDir: string, projectId: string): Pro
       collectionsResult,
       collectionsBuilt.ok ? null : collectionsBuilt.reason,
     ],
+    [PROJECT_FILES.edits, editsResult, null],
   ]);
 
   const fingerprints: Fingerprints = {
@@ -138,9 +175,20 @@ export async function deriveProject(projectsDir: string, projectId: string): Pro
     [PROJECT_FILES.pipeline]: pipelineResult.fingerprint,
     [PROJECT_FILES.clipsMetadata]: clipsResult.fingerprint,
     [PROJECT_FILES.collectionsMetadata]: collectionsResult.fingerprint,
+    [PROJECT_FILES.edits]: editsResult.fingerprint,
+    [OUTPUT_VIDEO_FOLDERS.clips]: clipsFolder,
+    [OUTPUT_VIDEO_FOLDERS.collections]: collectionsFolder,
   };
-  const clips: ClipRecord[] = !invalid && clipsBuilt.ok ? clipsBuilt.records : [];
-  const collections: CollectionRecord[] = !invalid && collectionsBuilt.ok ? collectionsBuilt.records : [];
+
+  let edited: EditedRecords = { clips: [], collections: [], warnings: [] };
+  if (!invalid && clipsBuilt.ok && collectionsBuilt.ok) {
+    const withVideos = await Promise.all([
+      withOutputVideos(dir, clipsBuilt.records, fillClipVideos, OUTPUT_VIDEO_FOLDERS.clips),
+      withOutputVideos(dir, collectionsBuilt.records, fillCollectionVideos, OUTPUT_VIDEO_FOLDERS.collections),
+    ]);
+    edited = applyEdits(projectId, ...withVideos, validValue(editsResult));
+  }
+  const { clips, collections } = edited;
   const record = buildProjectRecord({
     projectId,
     folder,
@@ -151,9 +199,25 @@ export async function deriveProject(projectsDir: string, projectId: string): Pro
     finalFilesExist: clipsResult.state !== "missing" && collectionsResult.state !== "missing",
     clipCount: clips.length,
     collectionCount: collections.length,
+    editWarnings: edited.warnings,
   });
 
   return { record, clips, collections, fingerprints };
+}
+
+/**
+ * Fills in missing `video_file` paths from the videos in the folder `folder` of the project.
+ * The folder is listed only when a record has no path.
+ */
+async function withOutputVideos<T extends { video_file: string | null }>(
+  dir: string,
+  records: T[],
+  fill: (records: T[], videos: string[]) => T[],
+  folder: string,
+): Promise<T[]> {
+  if (records.every((record) => record.video_file !== null)) return records;
+
+  return fill(records, await listOutputVideos(path.join(dir, folder)));
 }
 
 interface RecordInputs {
@@ -166,11 +230,15 @@ interface RecordInputs {
   finalFilesExist: boolean;
   clipCount: number;
   collectionCount: number;
+  editWarnings: EditWarning[];
 }
 
 function buildProjectRecord(inputs: RecordInputs): ProjectRecord {
   const { invalid, project, pipeline, fingerprints } = inputs;
-  const mtimes = Object.values(fingerprints).flatMap((fingerprint) => (fingerprint ? [fingerprint[1]] : []));
+  const mtimes = TRACKED_FILES.flatMap((file) => {
+    const fingerprint = fingerprints[file];
+    return fingerprint ? [fingerprint[1]] : [];
+  });
   const status = statusOf(invalid, pipeline, inputs.finalFilesExist);
 
   // Without project.json (AutoClip folders), the mtime of the oldest tracked file is used as the ingest time.
@@ -200,6 +268,7 @@ function buildProjectRecord(inputs: RecordInputs): ProjectRecord {
     invalid_reason: invalid?.reason ?? null,
     total_clips: invalid ? null : inputs.clipCount,
     total_collections: invalid ? null : inputs.collectionCount,
+    edit_warnings: inputs.editWarnings,
     source_file: project?.source_file ?? null,
     video_category: project?.video_category ?? null,
     created_at: createdAt,
@@ -209,17 +278,18 @@ function buildProjectRecord(inputs: RecordInputs): ProjectRecord {
 }
 
 /**
- * Returns the current fingerprints of a project's tracked files without reading them, or null
- * when the folder does not exist. Reconcile compares them with the stored ones.
+ * Returns the current fingerprints of a project's tracked files and folders without reading
+ * them, or null when the folder does not exist. Reconcile compares them with the stored ones.
  */
 export async function currentFingerprints(
   projectsDir: string,
   projectId: string,
 ): Promise<Fingerprints | null> {
   const dir = path.join(projectsDir, projectId);
-  const entries = await Promise.all(
-    TRACKED_FILES.map(async (file) => [file, await statFingerprint(path.join(dir, file))] as const),
-  );
+  const entries = await Promise.all([
+    ...TRACKED_FILES.map(async (file) => [file, await statFingerprint(path.join(dir, file))] as const),
+    ...TRACKED_FOLDERS.map(async (folder) => [folder, await statVideoFolder(dir, folder)] as const),
+  ]);
 
   if (entries.every(([, fingerprint]) => fingerprint === null) && !(await statFolder(dir))) return null;
 

@@ -4,7 +4,7 @@
  */
 
 /** Version of the key layout and record shapes; a stored index with another version is dropped. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 /** Number of summary buckets. Each commit re-derives the totals of its buckets from their summaries. */
 export const BUCKET_COUNT = 64;

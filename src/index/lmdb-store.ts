@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { open, type RootDatabase } from "lmdb";
 
@@ -32,6 +32,26 @@ export interface KeyValueStore extends StoreReader {
 /** File name of the LMDB environment inside the index folder (`index.mdb` and `index.mdb-lock`). */
 export const STORE_FILE_NAME = "index.mdb";
 
+export interface OpenStoreOptions {
+  /**
+   * Opens an existing environment for reads only, so another process may keep writing it; then
+   * `write()` rejects. @default false
+   */
+  readOnly?: boolean;
+}
+
+/** Raised when a read-only open finds no LMDB environment in the index folder. */
+export class IndexNotFoundError extends Error {
+  override name = "IndexNotFoundError";
+  readonly code = "INDEX_NOT_FOUND";
+
+  constructor(readonly indexDir: string) {
+    super(
+      `No index found in ${indexDir} (expected ${STORE_FILE_NAME}). Check the index folder, or start the daemon once to create it.`,
+    );
+  }
+}
+
 /**
  * Returns the smallest string greater than every string that starts with `prefix`, so that
  * `[prefix, end)` is the key range of the prefix. Keys are compared as UTF-8 bytes.
@@ -57,11 +77,23 @@ function readerOf(db: RootDatabase<unknown, string>): StoreReader {
   };
 }
 
-/** Opens (creating when missing) the LMDB environment in the folder `indexDir`. */
-export async function openStore(indexDir: string): Promise<KeyValueStore> {
-  await mkdir(indexDir, { recursive: true });
+/**
+ * Opens the LMDB environment in the folder `indexDir`, creating it when missing unless
+ * `readOnly` is set. A read-only open of a missing environment raises IndexNotFoundError.
+ */
+export async function openStore(indexDir: string, options: OpenStoreOptions = {}): Promise<KeyValueStore> {
+  const file = path.join(indexDir, STORE_FILE_NAME);
+  const readOnly = options.readOnly ?? false;
+  if (readOnly) {
+    // lmdb would create the folder, and a missing file would fail with a less clear error.
+    await access(file).catch(() => {
+      throw new IndexNotFoundError(indexDir);
+    });
+  } else {
+    await mkdir(indexDir, { recursive: true });
+  }
 
-  const db = open<unknown, string>({ path: path.join(indexDir, STORE_FILE_NAME) });
+  const db = open<unknown, string>({ path: file, readOnly });
   const reader = readerOf(db);
   const writer: StoreWriter = {
     ...reader,
@@ -76,7 +108,10 @@ export async function openStore(indexDir: string): Promise<KeyValueStore> {
 
   return {
     ...reader,
-    write: (work) => db.transaction(() => work(writer)),
+    write: (work) =>
+      readOnly
+        ? Promise.reject(new Error(`The index in ${indexDir} was opened read-only; open it again to write.`))
+        : db.transaction(() => work(writer)),
     close: () => {
       closing ??= db.close();
       return closing;

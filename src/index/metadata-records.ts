@@ -82,7 +82,9 @@ export function buildCollectionRecords(
       clip_ids: collection.clip_ids,
       clip_public_ids: collection.clip_ids.map((clipId) => publicIdOf(projectId, "clip", clipId)),
       video_file: collection.video_file ?? null,
+      video_outdated: false,
       duration: collection.duration ?? null,
+      created_at: null,
     }),
   );
 

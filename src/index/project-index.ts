@@ -32,6 +32,9 @@ export interface ProjectIndexOptions {
   batchSize?: number;
 }
 
+/** Project folders that rebuild and reconcile read at once, unless `concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 16;
+
 /** Outcome of one reconcile. */
 export interface ReconcileResult {
   /** Project folders found under `projects/`. */
@@ -90,7 +93,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     this.projectsDir = path.resolve(options.projectsDir);
     this.#store = store;
     this.#logger = (options.logger ?? silentLogger).child({ module: "index" });
-    this.#concurrency = options.concurrency ?? 16;
+    this.#concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.#batchSize = options.batchSize ?? 256;
   }
 
@@ -166,10 +169,11 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
 
   /**
    * Brings the index in line with the folders: derives projects whose tracked files changed
-   * (by size, mtime or inode) or that are new, and removes projects whose folder is gone. When
-   * `projects/` cannot be read, keeps every record and sets `offline`.
+   * (by size, mtime or inode) or that are new, and removes projects whose folder is gone. With
+   * `force`, derives every project folder again whatever its fingerprints, without dropping
+   * the index first. When `projects/` cannot be read, keeps every record and sets `offline`.
    */
-  reconcile(): Promise<ReconcileResult> {
+  reconcile(options: { force?: boolean } = {}): Promise<ReconcileResult> {
     if (this.#closed) return Promise.reject(new IndexClosedError("reconcile"));
 
     return this.#exclusive(async () => {
@@ -184,7 +188,10 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       this.#setOnline();
 
       const stored = queries.readAllFingerprints(this.#store);
-      const toRefresh = await findStaleProjects(this.projectsDir, folders, stored, this.#concurrency);
+      const present = new Set(folders);
+      const toRefresh = options.force
+        ? [...folders, ...[...stored.keys()].filter((projectId) => !present.has(projectId))]
+        : await findStaleProjects(this.projectsDir, folders, stored, this.#concurrency);
 
       const changed = toRefresh.length > 0 ? await this.#refreshMany(toRefresh) : 0;
       const ms = Math.round(performance.now() - started);

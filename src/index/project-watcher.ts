@@ -3,7 +3,7 @@ import { ATOMIC_TEMP_SUFFIX } from "../project/atomic-write.ts";
 import { isValidProjectId } from "../project/layout.ts";
 import { type FileWatcher, startFileWatcher, type WatchEvent } from "../shared/file-watcher.ts";
 import { type Logger, silentLogger } from "../shared/logger.ts";
-import { TRACKED_FILES } from "./derive-project.ts";
+import { TRACKED_FILES, TRACKED_FOLDERS } from "./derive-project.ts";
 import { IndexClosedError, type ProjectIndex } from "./project-index.ts";
 import { ReconcileTimer } from "./reconcile-timer.ts";
 
@@ -23,21 +23,31 @@ export interface ProjectWatcherOptions {
   usePolling?: boolean;
 }
 
-/** Levels below `projects/` that hold tracked files: `<project>/metadata/<file>.json`. */
-const WATCH_DEPTH = 2;
+/** Folder levels below `projects/` to watch, deep enough for `<project>/output/clips/<video>.mp4`. */
+const WATCH_DEPTH = 3;
 
 /** Names directly inside a project folder that can change a record. */
-const PROJECT_LEVEL_NAMES = new Set([
-  ...TRACKED_FILES.filter((file) => !file.includes("/")),
-  ...TRACKED_FILES.filter((file) => file.includes("/")).map((file) => file.split("/")[0] as string),
-]);
+const PROJECT_LEVEL_NAMES = new Set(
+  [...TRACKED_FILES, ...TRACKED_FOLDERS].map((file) => file.split("/")[0] as string),
+);
 
 const TRACKED_FILE_SET = new Set<string>(TRACKED_FILES);
+const TRACKED_FOLDER_SET = new Set<string>(TRACKED_FOLDERS);
+
+/** Tells whether relative path segments name a video inside a tracked folder such as `output/clips`. */
+function isTrackedVideo(segments: string[]): boolean {
+  return (
+    segments.length === 4 &&
+    TRACKED_FOLDER_SET.has(`${segments[1]}/${segments[2]}`) &&
+    (segments[3] as string).toLowerCase().endsWith(".mp4")
+  );
+}
 
 /**
  * Tells whether a path below `projects/`, given as its relative path segments, can never change
  * a record: temporary files and folders (dot names, `.tmp-` builds, `*.partial`, `.lock`),
- * media and every untracked file.
+ * input media, thumbnails and every untracked file. Videos in `output/clips` and
+ * `output/collections` are kept because their names fill in missing video paths.
  */
 export function isIgnoredProjectPath(segments: string[]): boolean {
   if (segments.length === 0) return false;
@@ -46,16 +56,20 @@ export function isIgnoredProjectPath(segments: string[]): boolean {
   if (!isValidProjectId(segments[0] as string)) return true;
   if (segments.length === 1) return false;
   if (segments.length === 2) return !PROJECT_LEVEL_NAMES.has(segments[1] as string);
-  if (segments.length === 3) return !TRACKED_FILE_SET.has(`${segments[1]}/${segments[2]}`);
+  if (segments.length === 3) {
+    const relative = `${segments[1]}/${segments[2]}`;
+    return !TRACKED_FILE_SET.has(relative) && !TRACKED_FOLDER_SET.has(relative);
+  }
 
-  return true;
+  return !isTrackedVideo(segments);
 }
 
 /**
- * Keeps the index in step with `projects/`: a change to a tracked file, or a project folder
- * appearing or disappearing, refreshes that project after a short debounce. A periodic
- * reconcile catches what the watcher misses. Events of the initial scan are dropped, and one
- * reconcile runs once the scan has finished, so changes made before it are not lost.
+ * Keeps the index in step with `projects/`: a change to a tracked file, a video added to or
+ * removed from a tracked folder, or a project folder appearing or disappearing refreshes that
+ * project after a short debounce. A periodic reconcile catches what the watcher misses.
+ * Events of the initial scan are dropped, and one reconcile runs once the scan has finished,
+ * so changes made before it are not lost.
  */
 export class ProjectWatcher {
   readonly #index: Pick<ProjectIndex, "refreshProject" | "reconcile">;
@@ -159,6 +173,9 @@ export class ProjectWatcher {
       if (event === "unlinkDir" || event === "addDir") void this.#reconcileTimer.runNow();
       return;
     }
+
+    // Writing a video changes its content, not the folder's list of names that records use.
+    if (event === "change" && isTrackedVideo(segments)) return;
 
     this.#schedule(segments[0] as string);
   }
