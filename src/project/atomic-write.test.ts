@@ -87,7 +87,7 @@ test("writeFileAtomic takes awkward names", async () => {
 });
 
 test("writeFileAtomic takes a 255-byte name", async () => {
-  // 81 CJK characters of 3 bytes each plus ".js" make 246 bytes; 9 more ASCII reach 255.
+  // 81 three-byte CJK characters, 9 digits and ".js" make 255 bytes, the Linux maximum.
   const name = `${"字".repeat(81)}123456789.js`;
   const target = path.join(dir, name);
   assert.equal(Buffer.byteLength(name), 255);

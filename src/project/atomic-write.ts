@@ -5,7 +5,7 @@ import path from "node:path";
 /** Temporary files of atomic writes end with this suffix; watchers ignore it. */
 export const ATOMIC_TEMP_SUFFIX = ".partial";
 
-/** Longest file name that Linux and macOS file systems accept, in UTF-8 bytes. */
+/** Maximum length of one file name on Linux (`NAME_MAX` in linux/limits.h), in bytes. */
 const MAX_NAME_BYTES = 255;
 
 /**

@@ -16,7 +16,7 @@ import path from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
 import { moveFile } from "./move-file.ts";
 
-/** A tmpfs mount, which is a different file system from the temp folder on most Linux hosts. */
+/** A tmpfs mount, usually a different file system from the temp folder. The test checks the device. */
 const SHARED_MEMORY = "/dev/shm";
 
 let dir: string;

@@ -2,14 +2,16 @@
 const MAX_TITLE_BYTES = 120;
 
 /**
- * Turns a title into a file-name part: path separators, characters that Windows or shells
- * treat specially, control characters and leading dots are replaced, and the result is cut
- * to whole characters within {@link MAX_TITLE_BYTES} bytes. Never returns an empty string.
+ * Turns a title into a file-name part. Path separators, characters that Windows or shells
+ * treat specially, white space and control characters become `_`, invisible format characters
+ * and leading dots are dropped, and the result is cut to whole characters within
+ * {@link MAX_TITLE_BYTES} bytes. Never returns an empty string.
  */
 export function safeFileTitle(title: string): string {
   const cleaned = title
     .normalize("NFC")
-    .replace(/[\p{Cc}\p{Cf}]/gu, "")
+    .replace(/\p{Cf}/gu, "")
+    .replace(/\p{Cc}/gu, " ")
     .replace(/[/\\:*?"<>|$`'!&;#%{}[\]~^]/g, "_")
     .replace(/\s+/g, "_")
     .replace(/^[._-]+/, "")

@@ -1,0 +1,120 @@
+import { parseArgs } from "node:util";
+import type { Locale } from "../shared/locale.ts";
+import { SETTING_SPECS, type SettingName, type Settings, settingsSchema } from "./settings.ts";
+
+/** What the command line asks the program to do. */
+export type CliRequest =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "run"; command: "serve"; settings: Settings };
+
+/** Raised for an unknown flag or an invalid setting; the message lists every problem. */
+export class SettingsError extends Error {
+  override name = "SettingsError";
+  readonly code = "INVALID_SETTINGS";
+}
+
+const COMMANDS = ["serve"] as const;
+
+const MESSAGES = {
+  en: {
+    invalid: "Invalid settings; fix these and start again:",
+    unknownCommand: (command: string) =>
+      `Unknown command "${command}". Run autoclipd --help to see the commands.`,
+    badArgs: (message: string) => `${message}. Run autoclipd --help to see the flags.`,
+    setting: (flag: string, env: string, value: string, reason: string) =>
+      `  --${flag} (${env}) = ${value}: ${reason}`,
+  },
+  zh: {
+    invalid: "设置无效，请修改以下各项后重新启动：",
+    unknownCommand: (command: string) => `未知命令 "${command}"。运行 autoclipd --help 查看可用命令。`,
+    badArgs: (message: string) => `${message}。运行 autoclipd --help 查看可用参数。`,
+    setting: (flag: string, env: string, value: string, reason: string) =>
+      `  --${flag}（${env}）= ${value}：${reason}`,
+  },
+} as const;
+
+/**
+ * Parses the command line and the `AUTOCLIP_*` environment into validated settings.
+ * Flags win over environment variables. Raises {@link SettingsError} naming each bad value.
+ */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv, locale: Locale): CliRequest {
+  const messages = MESSAGES[locale];
+  const options: Record<string, { type: "string" | "boolean" }> = {
+    help: { type: "boolean" },
+    version: { type: "boolean" },
+  };
+  for (const spec of Object.values(SETTING_SPECS)) options[spec.flag] = { type: spec.type };
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new SettingsError(messages.badArgs((error as Error).message), { cause: error });
+  }
+
+  if (parsed.values.help) return { kind: "help" };
+  if (parsed.values.version) return { kind: "version" };
+
+  const command = parsed.positionals[0] ?? "serve";
+  if (!(COMMANDS as readonly string[]).includes(command))
+    throw new SettingsError(messages.unknownCommand(command));
+
+  const raw: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(SETTING_SPECS)) {
+    const fromFlag = parsed.values[spec.flag];
+    const fromEnv = env[spec.env];
+    if (fromFlag !== undefined) raw[name] = fromFlag;
+    else if (fromEnv !== undefined && fromEnv !== "") raw[name] = fromEnv;
+  }
+
+  const result = settingsSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "") as SettingName;
+      const spec = SETTING_SPECS[name];
+      const value = JSON.stringify(raw[name] ?? null);
+      return spec ? messages.setting(spec.flag, spec.env, value, issue.message) : `  ${issue.message}`;
+    });
+    throw new SettingsError([messages.invalid, ...lines].join("\n"));
+  }
+
+  return { kind: "run", command: "serve", settings: Object.freeze(result.data) };
+}
+
+/** Renders `--help` in the given language. */
+export function renderHelp(locale: Locale): string {
+  const intro =
+    locale === "zh"
+      ? [
+          "autoclipd：把长视频切成精彩切片和合集，并通过 HTTP API 提供结果。",
+          "",
+          "用法：autoclipd [serve] [参数]",
+          "把视频（可带同名 .srt/.vtt 字幕）放进 <data-dir>/inbox/ 即可开始处理。",
+          "每个参数都可用对应的环境变量设置；命令行参数优先。",
+          "",
+          "参数：",
+        ]
+      : [
+          "autoclipd: turns long videos into highlight clips and collections, served over an HTTP API.",
+          "",
+          "Usage: autoclipd [serve] [flags]",
+          "Drop a video (with a same-named .srt/.vtt subtitle file) into <data-dir>/inbox/ to process it.",
+          "Every flag has an environment variable twin; a flag wins over its variable.",
+          "",
+          "Flags:",
+        ];
+  const rows = Object.values(SETTING_SPECS).map((spec) => {
+    const name = spec.type === "boolean" ? `--${spec.flag}` : `--${spec.flag} <value>`;
+    return `  ${name.padEnd(30)} ${spec.help[locale]}\n  ${"".padEnd(30)} env ${spec.env}`;
+  });
+  const tail =
+    locale === "zh"
+      ? ["  --help                         显示本帮助", "  --version                      显示版本号"]
+      : [
+          "  --help                         Show this help",
+          "  --version                      Show the version",
+        ];
+
+  return [...intro, ...rows, ...tail, ""].join("\n");
+}

@@ -1,0 +1,132 @@
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { createApp } from "../http/app.ts";
+import { startHttpServer } from "../http/server.ts";
+import { ProjectIndex } from "../index/project-index.ts";
+import { startProjectWatcher } from "../index/project-watcher.ts";
+import { createEmbeddedAnalyzer } from "../pipeline/analyzer/embedded/index.ts";
+import { resolveFfmpegBinaries } from "../pipeline/ffmpeg.ts";
+import { runPipeline } from "../pipeline/pipeline-runner.ts";
+import { dataLayout } from "../project/layout.ts";
+import type { Logger } from "../shared/logger.ts";
+import { startInboxWatcher } from "./inbox-watcher.ts";
+import { ingestVideo, recoverUnfinishedIngests, rejectFile } from "./ingest.ts";
+import { JobQueue } from "./job-queue.ts";
+import type { Settings } from "./settings.ts";
+
+/** Milliseconds after which a project lock whose holder stopped refreshing it is taken over. */
+const STALE_LOCK_MS = 30_000;
+
+/** A running daemon. */
+export interface Daemon {
+  /** Base URL of the HTTP API, such as `http://127.0.0.1:8000`. */
+  url: string;
+  index: ProjectIndex;
+  queue: JobQueue;
+  /** Stops watching, aborts running steps, and closes the index and the server; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every part of the daemon in order: data folders, index (rebuilt or reconciled),
+ * project watcher, HTTP server, job queue with unfinished projects, and the inbox watcher.
+ */
+export async function startDaemon(settings: Settings, logger: Logger, version: string): Promise<Daemon> {
+  const layout = dataLayout(settings.dataDir);
+  await mkdir(layout.inbox, { recursive: true });
+  await mkdir(layout.projects, { recursive: true });
+
+  const recovered = await recoverUnfinishedIngests(layout, logger);
+  if (recovered > 0) logger.warn({ recovered }, "returned half-ingested videos to the inbox");
+
+  if (settings.reindex) {
+    logger.info({ indexDir: settings.indexDir }, "dropping the index to rebuild it from the files");
+    await rm(settings.indexDir, { recursive: true, force: true });
+  }
+
+  const index = await ProjectIndex.open({
+    indexDir: settings.indexDir,
+    projectsDir: layout.projects,
+    logger,
+  });
+  const started = Date.now();
+  if (settings.reindex) await index.rebuild();
+  else await index.reconcile();
+  logger.info({ seconds: (Date.now() - started) / 1000, ...index.stats() }, "index ready");
+
+  const projectWatcher = startProjectWatcher({
+    index,
+    projectsDir: layout.projects,
+    reconcileIntervalMs: settings.reconcileIntervalSeconds * 1000,
+    logger,
+  });
+
+  const binaries = resolveFfmpegBinaries({ ffmpeg: settings.ffmpegPath, ffprobe: settings.ffprobePath });
+  const queue = new JobQueue({
+    concurrency: settings.concurrency,
+    lockedRetryMs: STALE_LOCK_MS + 1000,
+    logger,
+    run: (projectId, signal) =>
+      runPipeline(
+        path.join(layout.projects, projectId),
+        {
+          analyzer: createEmbeddedAnalyzer(),
+          analyzerOptions: {
+            minClipSeconds: settings.minClipSeconds,
+            maxClipSeconds: settings.maxClipSeconds,
+            scoreThreshold: settings.scoreThreshold,
+            minCollectionSize: 2,
+          },
+          binaries,
+          encoderPreset: settings.encoderPreset,
+          logger,
+          staleLockMs: STALE_LOCK_MS,
+        },
+        signal,
+      ),
+  });
+
+  const app = createApp({ index, logger, version });
+  const server = await startHttpServer({ app, host: settings.host, port: settings.port, logger });
+
+  for (const status of ["processing", "pending"] as const) {
+    for (const projectId of index.projectIdsWithStatus(status)) queue.enqueue(projectId);
+  }
+
+  const ingestDependencies = { layout, binaries, logger: logger.child({ module: "ingest" }) };
+  const inbox = startInboxWatcher({
+    inbox: layout.inbox,
+    settleMs: settings.inboxSettleMs,
+    logger,
+    ingest: async (file) => {
+      const result = await ingestVideo(file, ingestDependencies);
+      if (result.kind === "ingested") {
+        await index.refreshProject(result.projectId);
+        queue.enqueue(result.projectId);
+      }
+    },
+    reject: (file, reason) => rejectFile(file, null, reason, ingestDependencies),
+  });
+
+  await inbox.ready;
+  logger.info({ url: server.url, dataDir: layout.root, indexDir: settings.indexDir }, "daemon started");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    index,
+    queue,
+    stop() {
+      stopping ??= (async () => {
+        logger.info("daemon stopping");
+        await inbox.close();
+        await queue.close();
+        await projectWatcher.close();
+        await server.close();
+        await index.close();
+        logger.info("daemon stopped");
+      })();
+      return stopping;
+    },
+  };
+}

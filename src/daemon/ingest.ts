@@ -1,0 +1,244 @@
+import { randomUUID } from "node:crypto";
+import { lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import type { PipelineFile } from "../../schemas/pipeline.ts";
+import type { ProjectFile } from "../../schemas/project.ts";
+import { type FfmpegBinaries, ProbeError, probeMedia } from "../pipeline/ffmpeg.ts";
+import { writeJsonAtomic } from "../project/atomic-write.ts";
+import { type DataLayout, projectPaths, TEMP_PROJECT_PREFIX } from "../project/layout.ts";
+import { moveFile } from "../project/move-file.ts";
+import { isNotFound } from "../shared/fs-errors.ts";
+import type { Logger } from "../shared/logger.ts";
+import { SUBTITLE_EXTENSIONS } from "./media-types.ts";
+import {
+  ingestFailed,
+  type RejectionReason,
+  symlinkRejected,
+  unreadableMedia,
+  videoStreamMissing,
+} from "./rejection-reasons.ts";
+
+export interface IngestDependencies {
+  layout: DataLayout;
+  binaries: FfmpegBinaries;
+  logger: Logger;
+}
+
+/** Outcome of one ingest. */
+export type IngestResult =
+  | { kind: "ingested"; projectId: string }
+  | { kind: "rejected"; reason: RejectionReason }
+  | { kind: "gone" };
+
+/** Finds a subtitle file in the same folder with the video's base name. */
+async function findSubtitle(videoPath: string): Promise<string | null> {
+  const folder = path.dirname(videoPath);
+  const base = path.basename(videoPath, path.extname(videoPath));
+  const names = await readdir(folder);
+
+  for (const extension of SUBTITLE_EXTENSIONS) {
+    const match = names.find(
+      (name) =>
+        path.extname(name).toLowerCase() === extension && path.basename(name, path.extname(name)) === base,
+    );
+    if (match) return path.join(folder, match);
+  }
+  return null;
+}
+
+/** Picks a name in `folder` that is not taken, adding ` (2)`, ` (3)`… before the extension. */
+async function freeName(folder: string, name: string): Promise<string> {
+  const extension = path.extname(name);
+  const base = path.basename(name, extension);
+
+  for (let attempt = 1; ; attempt += 1) {
+    const candidate = attempt === 1 ? name : `${base} (${attempt})${extension}`;
+    try {
+      await lstat(path.join(folder, candidate));
+    } catch (error) {
+      if (isNotFound(error)) return candidate;
+      throw error;
+    }
+  }
+}
+
+/** Moves a file and its subtitle to `inbox/rejected/` with `NAME.error.json` beside it. */
+export async function rejectFile(
+  file: string,
+  subtitle: string | null,
+  reason: RejectionReason,
+  dependencies: IngestDependencies,
+): Promise<void> {
+  const { layout, logger } = dependencies;
+  await mkdir(layout.rejected, { recursive: true });
+
+  const name = await freeName(layout.rejected, path.basename(file));
+  await moveFile(file, path.join(layout.rejected, name));
+  const moved = [name];
+  if (subtitle) {
+    const subtitleName = await freeName(layout.rejected, path.basename(subtitle));
+    await moveFile(subtitle, path.join(layout.rejected, subtitleName));
+    moved.push(subtitleName);
+  }
+
+  await writeJsonAtomic(path.join(layout.rejected, `${name}.error.json`), {
+    file: path.basename(file),
+    files: moved,
+    ...reason,
+    rejected_at: new Date().toISOString(),
+  });
+  logger.warn({ file: path.basename(file), code: reason.code, reason: reason.message }, "file rejected");
+}
+
+/**
+ * Turns a settled video in the inbox into a project folder. The folder is built under a
+ * temporary name and renamed into `projects/` only when complete. The video is moved rather
+ * than copied, so it exists exactly once at every moment.
+ */
+export async function ingestVideo(
+  videoPath: string,
+  dependencies: IngestDependencies,
+): Promise<IngestResult> {
+  const { layout, binaries, logger } = dependencies;
+  const name = path.basename(videoPath);
+
+  let stats: Awaited<ReturnType<typeof lstat>>;
+  try {
+    stats = await lstat(videoPath);
+  } catch (error) {
+    if (isNotFound(error)) return { kind: "gone" };
+    throw error;
+  }
+
+  if (stats.isSymbolicLink()) return reject(videoPath, null, symlinkRejected(name), dependencies);
+
+  const subtitle = await findSubtitle(videoPath);
+  let media: Awaited<ReturnType<typeof probeMedia>>;
+  try {
+    media = await probeMedia(videoPath, binaries);
+  } catch (error) {
+    if (!(error instanceof ProbeError)) throw error;
+    return reject(videoPath, subtitle, unreadableMedia(name, error.detail), dependencies);
+  }
+
+  if (!media.hasVideo) return reject(videoPath, subtitle, videoStreamMissing(name), dependencies);
+
+  const projectId = randomUUID();
+  const tempDir = path.join(layout.projects, `${TEMP_PROJECT_PREFIX}${projectId}`);
+  const paths = projectPaths(tempDir);
+  const createdAt = new Date().toISOString();
+  const moved: string[] = [];
+
+  try {
+    await mkdir(paths.input, { recursive: true });
+    await mkdir(paths.metadata, { recursive: true });
+    await moveFile(videoPath, path.join(paths.input, name));
+    moved.push(name);
+    if (subtitle) {
+      await moveFile(subtitle, path.join(paths.input, path.basename(subtitle)));
+      moved.push(path.basename(subtitle));
+    }
+
+    const project: ProjectFile = {
+      id: projectId,
+      name: path.basename(name, path.extname(name)),
+      source_file: name,
+      subtitle_file: subtitle ? path.basename(subtitle) : null,
+      video_category: "knowledge",
+      description: "",
+      created_at: createdAt,
+      video: {
+        duration: media.duration,
+        width: media.width,
+        height: media.height,
+        fps: media.fps,
+        has_audio: media.hasAudio,
+      },
+    };
+    const pipeline: PipelineFile = {
+      status: "pending",
+      current_step: null,
+      progress: 0,
+      message: "waiting to be processed",
+      steps: {},
+      error: null,
+      updated_at: createdAt,
+      completed_at: null,
+    };
+    await writeJsonAtomic(paths.file("project"), project);
+    await writeJsonAtomic(paths.file("pipeline"), pipeline);
+    await rename(tempDir, path.join(layout.projects, projectId));
+  } catch (error) {
+    logger.error(
+      { err: error, file: name, projectId },
+      "could not build the project folder; returning the files",
+    );
+    const returned = await restoreToInbox(tempDir, moved, layout, logger);
+    const back = returned.get(name) ?? videoPath;
+    const backSubtitle = subtitle ? (returned.get(path.basename(subtitle)) ?? subtitle) : null;
+    return reject(back, backSubtitle, ingestFailed(name, (error as Error).message), dependencies);
+  }
+
+  logger.info(
+    { projectId, file: name, subtitle: subtitle ? path.basename(subtitle) : null },
+    "video ingested",
+  );
+  return { kind: "ingested", projectId };
+}
+
+async function reject(
+  file: string,
+  subtitle: string | null,
+  reason: RejectionReason,
+  dependencies: IngestDependencies,
+): Promise<IngestResult> {
+  await rejectFile(file, subtitle, reason, dependencies);
+  return { kind: "rejected", reason };
+}
+
+/**
+ * Moves the input files of an unfinished project folder back to the inbox and removes the
+ * folder. Returns the inbox path each file name ended up at.
+ */
+async function restoreToInbox(
+  tempDir: string,
+  names: string[],
+  layout: DataLayout,
+  logger: Logger,
+): Promise<Map<string, string>> {
+  const input = path.join(tempDir, "input");
+  const returned = new Map<string, string>();
+
+  for (const name of names) {
+    const target = path.join(layout.inbox, await freeName(layout.inbox, name));
+    await moveFile(path.join(input, name), target);
+    returned.set(name, target);
+    logger.info({ file: path.basename(target) }, "returned an input file to the inbox");
+  }
+  await rm(tempDir, { recursive: true, force: true });
+  return returned;
+}
+
+/**
+ * Returns the inputs of project folders left half-built by a crash to the inbox, so they are
+ * ingested again, and removes those folders. Runs at start-up before the inbox is watched.
+ */
+export async function recoverUnfinishedIngests(layout: DataLayout, logger: Logger): Promise<number> {
+  const entries = await readdir(layout.projects, { withFileTypes: true });
+  let recovered = 0;
+
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !entry.name.startsWith(TEMP_PROJECT_PREFIX)) continue;
+
+    const tempDir = path.join(layout.projects, entry.name);
+    let names: string[] = [];
+    try {
+      names = await readdir(path.join(tempDir, "input"));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    await restoreToInbox(tempDir, names, layout, logger);
+    recovered += 1;
+  }
+  return recovered;
+}

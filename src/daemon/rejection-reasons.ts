@@ -1,0 +1,63 @@
+/** Why a dropped file could not be ingested, in both languages. */
+export interface RejectionReason {
+  code: string;
+  message: string;
+  hint: string;
+  message_zh: string;
+  hint_zh: string;
+}
+
+/** Builds the reason for a file that ffprobe cannot read as media. */
+export function unreadableMedia(name: string, detail: string): RejectionReason {
+  return {
+    code: "MEDIA_UNREADABLE",
+    message: `${name} could not be read as a video: ${detail}`,
+    hint: "Check that the file is a complete video (not cut off during copying or download) and drop it again.",
+    message_zh: `无法将 ${name} 读取为视频：${detail}`,
+    hint_zh: "请确认文件是完整的视频（复制或下载没有中断），然后重新放入。",
+  };
+}
+
+/** Builds the reason for a media file without a video stream. */
+export function videoStreamMissing(name: string): RejectionReason {
+  return {
+    code: "VIDEO_STREAM_MISSING",
+    message: `${name} has no video stream (it looks like an audio-only file).`,
+    hint: "Drop a video file; audio-only files cannot be cut into video clips.",
+    message_zh: `${name} 不含视频流（看起来是纯音频文件）。`,
+    hint_zh: "请放入视频文件；纯音频文件无法生成视频切片。",
+  };
+}
+
+/** Builds the reason for a file type the inbox does not take. */
+export function unsupportedFile(name: string, extensions: string): RejectionReason {
+  return {
+    code: "UNSUPPORTED_FILE_TYPE",
+    message: `${name} is not a supported video file.`,
+    hint: `Drop videos with one of these extensions: ${extensions}.`,
+    message_zh: `${name} 不是支持的视频文件。`,
+    hint_zh: `请放入以下扩展名的视频：${extensions}。`,
+  };
+}
+
+/** Builds the reason for a symbolic link, which the inbox does not follow. */
+export function symlinkRejected(name: string): RejectionReason {
+  return {
+    code: "SYMLINK_NOT_ALLOWED",
+    message: `${name} is a symbolic link; the inbox only takes regular files.`,
+    hint: "Copy or move the video itself into the inbox instead of linking to it.",
+    message_zh: `${name} 是符号链接；收件箱只接受普通文件。`,
+    hint_zh: "请把视频文件本身复制或移动到收件箱，而不是创建链接。",
+  };
+}
+
+/** Builds the reason for a failure while building the project folder. */
+export function ingestFailed(name: string, detail: string): RejectionReason {
+  return {
+    code: "INGEST_FAILED",
+    message: `${name} could not be turned into a project: ${detail}`,
+    hint: "Check free disk space and permissions of the data folder, then drop the file again.",
+    message_zh: `无法为 ${name} 创建项目：${detail}`,
+    hint_zh: "请检查数据文件夹的磁盘空间和权限，然后重新放入文件。",
+  };
+}

@@ -1,0 +1,199 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** One daemon setting: its flag, environment twin, and help text in both languages. */
+interface SettingSpec {
+  flag: string;
+  env: string;
+  type: "string" | "boolean";
+  help: { en: string; zh: string };
+}
+
+/** Every setting the daemon reads, in the order `--help` lists them. */
+export const SETTING_SPECS = {
+  dataDir: {
+    flag: "data-dir",
+    env: "AUTOCLIP_DATA_DIR",
+    type: "string",
+    help: {
+      en: "Data folder holding inbox/ and projects/ (path). Default: ./data",
+      zh: "数据文件夹，包含 inbox/ 和 projects/（路径）。默认：./data",
+    },
+  },
+  indexDir: {
+    flag: "index-dir",
+    env: "AUTOCLIP_INDEX_DIR",
+    type: "string",
+    help: {
+      en: "LMDB index folder; keep it on a local disk (path). Default: <data-dir>/.index",
+      zh: "LMDB 索引文件夹，须放在本地磁盘（路径）。默认：<data-dir>/.index",
+    },
+  },
+  host: {
+    flag: "host",
+    env: "AUTOCLIP_HOST",
+    type: "string",
+    help: {
+      en: "Address the HTTP API listens on. Default: 127.0.0.1",
+      zh: "HTTP API 监听的地址。默认：127.0.0.1",
+    },
+  },
+  port: {
+    flag: "port",
+    env: "AUTOCLIP_PORT",
+    type: "string",
+    help: {
+      en: "TCP port of the HTTP API; 0 picks a free one. Default: 8000",
+      zh: "HTTP API 的 TCP 端口，0 表示自动选择。默认：8000",
+    },
+  },
+  concurrency: {
+    flag: "concurrency",
+    env: "AUTOCLIP_CONCURRENCY",
+    type: "string",
+    help: { en: "Pipeline jobs run at once (count). Default: 1", zh: "同时运行的处理任务数（个）。默认：1" },
+  },
+  reindex: {
+    flag: "reindex",
+    env: "AUTOCLIP_REINDEX",
+    type: "boolean",
+    help: {
+      en: "Drop the index and rebuild it from the project files before serving.",
+      zh: "启动时删除索引，并根据项目文件重新构建。",
+    },
+  },
+  logLevel: {
+    flag: "log-level",
+    env: "AUTOCLIP_LOG_LEVEL",
+    type: "string",
+    help: {
+      en: "Log level: trace, debug, info, warn, error, fatal or silent. Default: info",
+      zh: "日志级别：trace、debug、info、warn、error、fatal 或 silent。默认：info",
+    },
+  },
+  inboxSettleMs: {
+    flag: "inbox-settle-ms",
+    env: "AUTOCLIP_INBOX_SETTLE_MS",
+    type: "string",
+    help: {
+      en: "How long a dropped file's size and modification time must stay unchanged before it is taken (milliseconds). Default: 2000",
+      zh: "放入的文件大小和修改时间需保持不变多久才会被处理（毫秒）。默认：2000",
+    },
+  },
+  minClipSeconds: {
+    flag: "min-clip-seconds",
+    env: "AUTOCLIP_MIN_CLIP_SECONDS",
+    type: "string",
+    help: { en: "Shortest clip (seconds). Default: 30", zh: "切片的最短时长（秒）。默认：30" },
+  },
+  maxClipSeconds: {
+    flag: "max-clip-seconds",
+    env: "AUTOCLIP_MAX_CLIP_SECONDS",
+    type: "string",
+    help: { en: "Longest clip (seconds). Default: 300", zh: "切片的最长时长（秒）。默认：300" },
+  },
+  scoreThreshold: {
+    flag: "score-threshold",
+    env: "AUTOCLIP_SCORE_THRESHOLD",
+    type: "string",
+    help: {
+      en: "Topics scoring below this are not kept as clips (0 to 1). Default: 0.5",
+      zh: "评分低于此值的话题不生成切片（0 到 1）。默认：0.5",
+    },
+  },
+  encoderPreset: {
+    flag: "encoder-preset",
+    env: "AUTOCLIP_ENCODER_PRESET",
+    type: "string",
+    help: {
+      en: "x264 preset for clip encoding, from ultrafast to veryslow. Default: veryfast",
+      zh: "切片编码使用的 x264 预设，从 ultrafast 到 veryslow。默认：veryfast",
+    },
+  },
+  reconcileIntervalSeconds: {
+    flag: "reconcile-interval",
+    env: "AUTOCLIP_RECONCILE_INTERVAL",
+    type: "string",
+    help: {
+      en: "How often the index is compared with the project files to catch missed changes (seconds, 0 turns it off). Default: 60",
+      zh: "定期将索引与项目文件比对、补上遗漏变更的间隔（秒，0 表示关闭）。默认：60",
+    },
+  },
+  ffmpegPath: {
+    flag: "ffmpeg-path",
+    env: "FFMPEG_PATH",
+    type: "string",
+    help: {
+      en: "ffmpeg executable (path). Default: the binary shipped by @ffmpeg-installer/ffmpeg",
+      zh: "ffmpeg 可执行文件（路径）。默认：@ffmpeg-installer/ffmpeg 自带的程序",
+    },
+  },
+  ffprobePath: {
+    flag: "ffprobe-path",
+    env: "FFPROBE_PATH",
+    type: "string",
+    help: {
+      en: "ffprobe executable (path). Default: the binary shipped by @ffprobe-installer/ffprobe",
+      zh: "ffprobe 可执行文件（路径）。默认：@ffprobe-installer/ffprobe 自带的程序",
+    },
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTING_SPECS;
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+const X264_PRESETS = [
+  "ultrafast",
+  "superfast",
+  "veryfast",
+  "faster",
+  "fast",
+  "medium",
+  "slow",
+  "slower",
+  "veryslow",
+] as const;
+
+const flagBoolean = z
+  .union([z.boolean(), z.enum(["1", "true", "yes", "0", "false", "no", ""])])
+  .transform((value) => {
+    if (typeof value === "boolean") return value;
+    return value === "1" || value === "true" || value === "yes";
+  });
+
+/** The zod schema that turns raw flag and environment strings into settings. */
+export const settingsSchema = z
+  .object({
+    dataDir: z.string().min(1).default("./data"),
+    indexDir: z.string().min(1).optional(),
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.coerce.number().int().min(0).max(65_535).default(8000),
+    concurrency: z.coerce.number().int().min(1).max(64).default(1),
+    reindex: flagBoolean.default(false),
+    logLevel: z.enum(LOG_LEVELS).default("info"),
+    inboxSettleMs: z.coerce.number().int().min(0).max(600_000).default(2000),
+    minClipSeconds: z.coerce.number().min(1).max(3600).default(30),
+    maxClipSeconds: z.coerce.number().min(1).max(7200).default(300),
+    scoreThreshold: z.coerce.number().min(0).max(1).default(0.5),
+    encoderPreset: z.enum(X264_PRESETS).default("veryfast"),
+    reconcileIntervalSeconds: z.coerce.number().min(0).max(86_400).default(60),
+    ffmpegPath: z.string().min(1).optional(),
+    ffprobePath: z.string().min(1).optional(),
+  })
+  .refine((value) => value.minClipSeconds <= value.maxClipSeconds, {
+    path: ["minClipSeconds"],
+    error: (issue) =>
+      `must not be greater than max-clip-seconds (${(issue.input as { maxClipSeconds: number }).maxClipSeconds})`,
+    // zod 4 skips an object's refinements once any field is invalid. Running this one unless a
+    // clip bound is itself invalid lets one message list every bad setting.
+    when: (payload) =>
+      !payload.issues.some(
+        (issue) => issue.path?.[0] === "minClipSeconds" || issue.path?.[0] === "maxClipSeconds",
+      ),
+  })
+  .transform((value) => {
+    const dataDir = path.resolve(value.dataDir);
+    return { ...value, dataDir, indexDir: path.resolve(value.indexDir ?? path.join(dataDir, ".index")) };
+  });
+
+export type Settings = Readonly<z.output<typeof settingsSchema>>;
