@@ -6,7 +6,7 @@ import { SETTING_SPECS, type SettingName, type Settings, settingsSchema } from "
 export type CliRequest =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "run"; command: "serve"; settings: Settings };
+  | { kind: "run"; command: Command; settings: Settings };
 
 /** Raised for an unknown flag or an invalid setting; the message lists every problem. */
 export class SettingsError extends Error {
@@ -14,7 +14,9 @@ export class SettingsError extends Error {
   readonly code = "INVALID_SETTINGS";
 }
 
-const COMMANDS = ["serve"] as const;
+/** Commands the program runs: the daemon itself, or a check of its index against the files. */
+const COMMANDS = ["serve", "verify"] as const;
+export type Command = (typeof COMMANDS)[number];
 
 const MESSAGES = {
   en: {
@@ -79,7 +81,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, locale: Locale)
     throw new SettingsError([messages.invalid, ...lines].join("\n"));
   }
 
-  return { kind: "run", command: "serve", settings: Object.freeze(result.data) };
+  return { kind: "run", command: command as Command, settings: Object.freeze(result.data) };
 }
 
 /** Renders `--help` in the given language. */
@@ -89,8 +91,9 @@ export function renderHelp(locale: Locale): string {
       ? [
           "autoclipd：把长视频切成精彩切片和合集，并通过 HTTP API 提供结果。",
           "",
-          "用法：autoclipd [serve] [参数]",
-          "把视频（可带同名 .srt/.vtt 字幕）放进 <data-dir>/inbox/ 即可开始处理。",
+          "用法：autoclipd [serve|verify] [参数]",
+          "  serve   运行守护进程（默认）。把视频（可带同名 .srt/.vtt 字幕）放进 <data-dir>/inbox/ 即可开始处理。",
+          "  verify  根据项目文件推导每个项目，与索引比对，逐条列出差异；有差异时退出码为 1。",
           "每个参数都可用对应的环境变量设置；命令行参数优先。",
           "",
           "参数：",
@@ -98,8 +101,9 @@ export function renderHelp(locale: Locale): string {
       : [
           "autoclipd: turns long videos into highlight clips and collections, served over an HTTP API.",
           "",
-          "Usage: autoclipd [serve] [flags]",
-          "Drop a video (with a same-named .srt/.vtt subtitle file) into <data-dir>/inbox/ to process it.",
+          "Usage: autoclipd [serve|verify] [flags]",
+          "  serve   Run the daemon (the default). Drop a video (with a same-named .srt/.vtt subtitle file) into <data-dir>/inbox/ to process it.",
+          "  verify  Derive every project from its files, compare with the index and list each difference; exits 1 if there is any.",
           "Every flag has an environment variable twin; a flag wins over its variable.",
           "",
           "Flags:",

@@ -3,6 +3,7 @@ import { pickLocale } from "../shared/locale.ts";
 import { createLogger } from "../shared/logger.ts";
 import { parseCli, renderHelp, SettingsError } from "./cli-args.ts";
 import { startDaemon } from "./daemon.ts";
+import { runVerifyCommand } from "./verify-command.ts";
 
 const packageJson = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -29,6 +30,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     process.stdout.write(`${packageJson.version}\n`);
     return 0;
   }
+
+  if (request.command === "verify") return runVerifyCommand(request.settings, locale);
 
   const logger = createLogger(request.settings.logLevel);
   const daemon = await startDaemon(request.settings, logger, packageJson.version);
