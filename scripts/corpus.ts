@@ -1,11 +1,15 @@
 /**
  * Runs the subtitle parser and the embedded analyzer over every subtitle file under a folder
- * and prints one line per file: cue count, clips kept and collections, or the error.
+ * and prints one line per file: format, cue count, clips kept and collections, or the reason
+ * the file was rejected. Totals by outcome and by rejection code follow. When the folder contains
+ * WebVTT files with expected parses beside them (the layout of mozilla/vtt.js's test suite),
+ * it also prints whether our parse matches each one.
  *
- * Usage: npm run corpus -- DIR [--json]
+ * Usage: npm run corpus -- DIR [--json] [--fps N]
  *
- * It is a report, so it exits with 0 even when files fail; only a crash of the script exits
- * with another code.
+ * `--fps N` gives frame-based MicroDVD files that declare no frame rate one, as the video would.
+ * It is a report, so it exits with 0 even when files are rejected. Only a crash of the script
+ * exits with another code.
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -13,12 +17,13 @@ import type { TranscriptFile } from "../schemas/step-files.ts";
 import { createEmbeddedAnalyzer } from "../src/pipeline/analyzer/embedded/index.ts";
 import { toTimedTopics } from "../src/pipeline/analyzer/timeline.ts";
 import type { AnalyzerOptions } from "../src/pipeline/analyzer/types.ts";
-import { detectLanguage, parseSubtitle } from "../src/pipeline/subtitles/index.ts";
+import { detectLanguage, parseSubtitle, SubtitleParseError } from "../src/pipeline/subtitles/index.ts";
+import { type ConformanceCase, checkVttConformance } from "../src/pipeline/subtitles/vtt-conformance.ts";
 
 /** One file's outcome. */
 interface CorpusResult {
   path: string;
-  status: "ok" | "failed" | "unsupported";
+  status: "ok" | "rejected";
   format?: string;
   encoding?: string;
   language?: string;
@@ -28,13 +33,22 @@ interface CorpusResult {
   collections?: number;
   milliseconds?: number;
   warnings?: string[];
+  notes?: string[];
+  /** Error code of a rejected file, such as `SUBTITLE_EMPTY`. */
+  code?: string;
   error?: string;
 }
 
-const SUPPORTED_EXTENSIONS = new Set([".srt", ".vtt"]);
+interface CliArguments {
+  folder: string;
+  json: boolean;
+  fps: number | undefined;
+}
 
-/** Subtitle formats that exist in the wild but have no parser yet. */
-const UNSUPPORTED_EXTENSIONS = new Set([
+/** Extensions of subtitle files: the formats with a parser and those rejected with a reason. */
+const SUBTITLE_EXTENSIONS = new Set([
+  ".srt",
+  ".vtt",
   ".ass",
   ".ssa",
   ".sub",
@@ -55,6 +69,32 @@ const DEFAULT_OPTIONS: AnalyzerOptions = {
   minCollectionSize: 2,
 };
 
+const USAGE =
+  "Usage: npm run corpus -- DIR [--json] [--fps N]\n" +
+  "DIR is the folder searched recursively for subtitle files.\n" +
+  "--fps N sets the frame rate, in frames per second, for MicroDVD files that declare none.";
+
+function parseArguments(args: string[]): CliArguments | string {
+  const folders: string[] = [];
+  let json = false;
+  let fps: number | undefined;
+
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? "";
+    if (arg === "--json") {
+      json = true;
+    } else if (arg === "--fps") {
+      fps = Number(args[++index]);
+      if (!(fps > 0)) return `Invalid --fps: expected frames per second > 0, got ${args[index]}.`;
+    } else {
+      folders.push(arg);
+    }
+  }
+
+  if (folders.length !== 1) return `Expected one folder, got ${folders.length}.`;
+  return { folder: folders[0] ?? ".", json, fps };
+}
+
 async function listFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });
   return entries
@@ -63,9 +103,9 @@ async function listFiles(folder: string): Promise<string[]> {
     .sort();
 }
 
-async function analyzeFile(file: string): Promise<CorpusResult> {
+async function analyzeFile(file: string, fps: number | undefined): Promise<CorpusResult> {
   const started = performance.now();
-  const parsed = parseSubtitle(await readFile(file), path.basename(file));
+  const parsed = parseSubtitle(await readFile(file), path.basename(file), { fps });
   const transcript: TranscriptFile = {
     source: path.basename(file),
     format: parsed.format,
@@ -93,12 +133,21 @@ async function analyzeFile(file: string): Promise<CorpusResult> {
     collections: collections.length,
     milliseconds: Math.round(performance.now() - started),
     warnings: parsed.warnings,
+    notes: parsed.notes,
   };
 }
 
+async function runFile(file: string, fps: number | undefined): Promise<CorpusResult> {
+  try {
+    return await analyzeFile(file, fps);
+  } catch (error) {
+    if (!(error instanceof SubtitleParseError)) throw error;
+    return { path: file, status: "rejected", code: error.code, error: error.message };
+  }
+}
+
 function formatLine(result: CorpusResult): string {
-  if (result.status === "unsupported") return `${result.path}\tformat not supported yet`;
-  if (result.status === "failed") return `${result.path}\tFAILED\t${result.error}`;
+  if (result.status === "rejected") return `${result.path}\tREJECTED ${result.code}\t${result.error}`;
 
   return [
     result.path,
@@ -111,46 +160,87 @@ function formatLine(result: CorpusResult): string {
   ].join("\t");
 }
 
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+function summarizeConformance(cases: readonly ConformanceCase[]) {
+  const passed = (list: readonly ConformanceCase[]) => list.filter((entry) => entry.pass).length;
+  const withSibling = cases.filter((entry) => entry.source === "sibling");
+  const inferred = cases.filter((entry) => entry.source === "inferred");
+
+  return {
+    passed: passed(cases),
+    total: cases.length,
+    expectedBeside: { passed: passed(withSibling), total: withSibling.length },
+    expectedInferred: { passed: passed(inferred), total: inferred.length },
+  };
+}
+
+function printConformance(folder: string, cases: readonly ConformanceCase[]): void {
+  console.log(`\nWebVTT conformance against the expected parses in ${folder}:`);
+  for (const entry of cases) {
+    const name = path.relative(folder, entry.file);
+    if (entry.pass) {
+      console.log(`pass\t${name}`);
+    } else if (entry.deliberate) {
+      console.log(`FAIL (by design)\t${name}\t${entry.reason}. By design: ${entry.deliberate}`);
+    } else {
+      console.log(`FAIL\t${name}\t${entry.reason}`);
+    }
+  }
+
+  const summary = summarizeConformance(cases);
+  console.log(
+    `${summary.passed} of ${summary.total} passed: ${summary.expectedBeside.passed} of ${summary.expectedBeside.total} with an expected parse beside the file, ` +
+      `${summary.expectedInferred.passed} of ${summary.expectedInferred.total} with an expectation inferred from vtt.js's rendered output`,
+  );
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const json = args.includes("--json");
-  const folders = args.filter((arg) => arg !== "--json");
-  if (folders.length !== 1) {
-    console.error(
-      "Usage: npm run corpus -- DIR [--json]\nDIR is the folder searched recursively for .srt and .vtt files.",
-    );
+  const parsed = parseArguments(process.argv.slice(2));
+  if (typeof parsed === "string") {
+    console.error(`${parsed}\n${USAGE}`);
     process.exitCode = 2;
     return;
   }
+  const { folder, json, fps } = parsed;
 
   const results: CorpusResult[] = [];
-  for (const file of await listFiles(folders[0] ?? ".")) {
-    const extension = path.extname(file).toLowerCase();
-    if (UNSUPPORTED_EXTENSIONS.has(extension)) {
-      results.push({ path: file, status: "unsupported" });
-    } else if (SUPPORTED_EXTENSIONS.has(extension)) {
-      try {
-        results.push(await analyzeFile(file));
-      } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        results.push({ path: file, status: "failed", error: message });
-      }
-    } else {
-      continue;
-    }
-    if (!json) console.log(formatLine(results.at(-1) as CorpusResult));
+  for (const file of await listFiles(folder)) {
+    if (!SUBTITLE_EXTENSIONS.has(path.extname(file).toLowerCase())) continue;
+
+    const result = await runFile(file, fps);
+    results.push(result);
+    if (!json) console.log(formatLine(result));
   }
 
+  const conformance = await checkVttConformance(folder);
   const totals = {
     ok: results.filter((result) => result.status === "ok").length,
-    failed: results.filter((result) => result.status === "failed").length,
-    unsupported: results.filter((result) => result.status === "unsupported").length,
+    rejected: countBy(
+      results.filter((result) => result.status === "rejected"),
+      (result) => result.code ?? "unknown",
+    ),
+    formats: countBy(
+      results.filter((result) => result.status === "ok"),
+      (result) => result.format ?? "unknown",
+    ),
   };
-  if (json) console.log(JSON.stringify({ totals, results }, null, 2));
-  else
-    console.log(
-      `\n${totals.ok} ok, ${totals.failed} failed, ${totals.unsupported} in formats not supported yet`,
-    );
+
+  if (json) {
+    const vttConformance = { ...summarizeConformance(conformance), cases: conformance };
+    console.log(JSON.stringify({ totals, results, vttConformance }, null, 2));
+    return;
+  }
+
+  const rejected = Object.entries(totals.rejected).map(([code, count]) => `${count} ${code}`);
+  const formats = Object.entries(totals.formats).map(([format, count]) => `${count} ${format}`);
+  console.log(`\n${results.length} subtitle files: ${totals.ok} ok (${formats.join(", ")})`);
+  console.log(`rejected: ${rejected.length > 0 ? rejected.join(", ") : "none"}`);
+  if (conformance.length > 0) printConformance(folder, conformance);
 }
 
 await main();

@@ -4,10 +4,10 @@ import path from "node:path";
 export const VIDEO_EXTENSIONS = new Set([".mp4", ".mov", ".mkv", ".webm", ".avi", ".flv", ".ts", ".m4v"]);
 
 /** Subtitle extensions that travel with a video of the same base name, in order of preference. */
-export const SUBTITLE_EXTENSIONS = [".srt", ".vtt", ".ass", ".ssa"] as const;
+export const SUBTITLE_EXTENSIONS = [".srt", ".vtt", ".ass", ".ssa", ".sbv", ".sub"] as const;
 
 /** Sidecar files that wait in the inbox for their video instead of being rejected. */
-const SIDECAR_EXTENSIONS = new Set<string>([...SUBTITLE_EXTENSIONS, ".sub", ".sbv", ".json"]);
+const SIDECAR_EXTENSIONS = new Set<string>([...SUBTITLE_EXTENSIONS, ".json"]);
 
 /** Suffixes of files still being written by a browser, a downloader or a copy tool. */
 const TEMPORARY_SUFFIXES = [".part", ".crdownload", ".tmp", ".partial", ".download", ".!qb"];

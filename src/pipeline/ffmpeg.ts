@@ -126,6 +126,19 @@ export interface ThumbnailOptions {
   logger?: Logger;
 }
 
+export interface ExtractSubtitleOptions {
+  input: string;
+  /** ffprobe index of the subtitle stream, as in {@link SubtitleStreamInfo.index}. */
+  streamIndex: number;
+  /** Codec of the stream; `ass` and `ssa` streams are written as ASS, every other text codec as SRT. */
+  codec: string;
+  /** Subtitle file to write, under a temporary name first. Its folder is created when missing. */
+  output: string;
+  signal?: AbortSignal;
+  /** Receives the command line at debug level. */
+  logger?: Logger;
+}
+
 export interface TestVideoOptions {
   output: string;
   /** Length in seconds. */
@@ -818,6 +831,79 @@ export async function writeThumbnail(options: ThumbnailOptions, binaries: Ffmpeg
   });
 
   return at;
+}
+
+/**
+ * Subtitle codecs that ffmpeg decodes to text, as ffprobe names them: SubRip, WebVTT, ASS/SSA,
+ * MP4 timed text, closed captions and the older text formats.
+ */
+export const TEXT_SUBTITLE_CODECS: ReadonlySet<string> = new Set([
+  "subrip",
+  "srt",
+  "webvtt",
+  "ass",
+  "ssa",
+  "mov_text",
+  "text",
+  "eia_608",
+  "microdvd",
+  "mpl2",
+  "jacosub",
+  "pjs",
+  "realtext",
+  "sami",
+  "stl",
+  "subviewer",
+  "subviewer1",
+  "vplayer",
+]);
+
+/** Subtitle codecs that carry images of text (DVD, DVB, Blu-ray PGS, DivX XSUB), which only OCR could read. */
+export const BITMAP_SUBTITLE_CODECS: ReadonlySet<string> = new Set([
+  "dvd_subtitle",
+  "dvb_subtitle",
+  "hdmv_pgs_subtitle",
+  "xsub",
+]);
+
+/**
+ * Writes one text subtitle stream of `input` to a subtitle file: ASS for `ass` and `ssa`
+ * streams, which keeps their override tags for the parser to remove, and SRT for every other
+ * codec in {@link TEXT_SUBTITLE_CODECS}. The file is written under a temporary name and renamed
+ * into place. Resolves with the format written.
+ */
+export async function extractSubtitleStream(
+  options: ExtractSubtitleOptions,
+  binaries: FfmpegBinaries,
+): Promise<"srt" | "ass"> {
+  const { streamIndex, codec, signal, logger } = options;
+  const input = path.resolve(options.input);
+  const output = path.resolve(options.output);
+
+  signal?.throwIfAborted();
+  const isIndex = Number.isInteger(streamIndex) && streamIndex >= 0;
+  assertFiniteNumber("streamIndex", streamIndex, "a stream index >= 0", isIndex);
+  if (!TEXT_SUBTITLE_CODECS.has(codec)) {
+    throw new FfmpegArgumentError(
+      "codec",
+      codec,
+      `a text subtitle codec: ${[...TEXT_SUBTITLE_CODECS].join(", ")}`,
+    );
+  }
+  assertDistinctOutput([input], output);
+
+  const format = codec === "ass" || codec === "ssa" ? "ass" : "srt";
+  await writeThroughPartial(output, signal, async (partial) => {
+    const command = createCommand(binaries);
+    addInput(command, input, GLOBAL_ARGS);
+    // The partial file's name does not end in .srt or .ass, so the muxer is named with -f.
+    addOutput(command, partial, ["-map", `0:${streamIndex}`, "-c:s", format, "-f", format]);
+
+    const task = `extract subtitle stream ${streamIndex} (${codec}) of ${input} into ${output}`;
+    await runCommand(command, { task, binaries, logger, signal });
+  });
+
+  return format;
 }
 
 /**

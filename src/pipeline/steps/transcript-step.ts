@@ -2,17 +2,110 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { TranscriptFile } from "../../../schemas/step-files.ts";
 import { writeJsonAtomic } from "../../project/atomic-write.ts";
-import type { PipelineStep, StepOutcome } from "../step-types.ts";
-import { detectLanguage, parseSubtitle, SubtitleParseError } from "../subtitles/index.ts";
+import {
+  BITMAP_SUBTITLE_CODECS,
+  extractSubtitleStream,
+  probeMedia,
+  type SubtitleStreamInfo,
+  TEXT_SUBTITLE_CODECS,
+} from "../ffmpeg.ts";
+import type { PipelineStep, StepContext, StepOutcome } from "../step-types.ts";
+import {
+  detectLanguage,
+  type ParsedSubtitle,
+  parseSubtitle,
+  SubtitleParseError,
+  type SubtitleParseErrorCode,
+} from "../subtitles/index.ts";
+
+/** Subtitle text to parse, from a file beside the video or from a stream inside it. */
+interface SubtitleSource {
+  bytes: Uint8Array;
+  /** File name passed to the parser, whose extension picks the format. */
+  fileName: string;
+  /** Path recorded in the transcript, relative to the project folder for an extracted stream. */
+  recordedAs: string;
+  stream?: SubtitleStreamInfo;
+}
 
 /** Share of cues that may start after the video's end before the transcript is rejected. */
 const MAX_OVERRUN_SHARE = 0.2;
+
+/** Base name of the file that an embedded subtitle stream is extracted to, in `metadata/`. */
+const EMBEDDED_SUBTITLE_BASE = "embedded_subtitles";
+
+const PARSE_HINTS: Record<SubtitleParseErrorCode, string> = {
+  SUBTITLE_UNREADABLE:
+    "Check that the subtitle file is complete and in SRT, WebVTT, ASS/SSA, MicroDVD or SBV format, or convert it to SRT.",
+  SUBTITLE_EMPTY: "Use a subtitle file whose cues contain the spoken text.",
+  SUBTITLE_UNSUPPORTED_FORMAT: "Convert the subtitle file to SRT, for example with ffmpeg, and add it again.",
+};
 
 function failed(code: string, message: string, hint: string): StepOutcome {
   return { status: "failed", code, message, hint };
 }
 
-/** Parses the project's subtitle file into `step0_transcript.json`. */
+function describeStreams(streams: readonly SubtitleStreamInfo[]): string {
+  return streams.map((stream) => `stream ${stream.index}: ${stream.codec}`).join(", ");
+}
+
+/** Builds the `SUBTITLE_MISSING` outcome, naming what the video has and both ways to a transcript. */
+function subtitleMissing(video: string, streams: readonly SubtitleStreamInfo[]): StepOutcome {
+  const base = path.parse(video).name;
+  const bitmap = streams.filter((stream) => BITMAP_SUBTITLE_CODECS.has(stream.codec));
+  let found = "no subtitle stream";
+  if (bitmap.length === streams.length && bitmap.length > 0) {
+    found = `only bitmap subtitle streams (${describeStreams(bitmap)}), which are images of text and cannot be read without OCR`;
+  } else if (streams.length > 0) {
+    found = `no text subtitle stream (${describeStreams(streams)}), only codecs that ffmpeg cannot turn into text`;
+  }
+
+  return failed(
+    "SUBTITLE_MISSING",
+    `The video ${video} came without a subtitle file and has ${found}, so there is no transcript.`,
+    `Put a subtitle file with the video's base name (${base}.srt, ${base}.vtt or ${base}.ass) into the inbox together with the video, then drop the video again. Transcribing the audio needs speech recognition, which is not configured.`,
+  );
+}
+
+/** Extracts the first text subtitle stream of the video into `metadata/`, or fails with `SUBTITLE_MISSING` when it has none. */
+async function extractEmbedded(context: StepContext): Promise<SubtitleSource | StepOutcome> {
+  const { project, paths, binaries, logger, signal } = context;
+  const video = path.join(paths.input, project.source_file);
+
+  const { subtitleStreams } = await probeMedia(video, binaries, logger);
+  signal.throwIfAborted();
+  const stream = subtitleStreams.find((candidate) => TEXT_SUBTITLE_CODECS.has(candidate.codec));
+  if (!stream) return subtitleMissing(project.source_file, subtitleStreams);
+
+  const extension = stream.codec === "ass" || stream.codec === "ssa" ? "ass" : "srt";
+  const fileName = `${EMBEDDED_SUBTITLE_BASE}.${extension}`;
+  const output = path.join(paths.metadata, fileName);
+  await extractSubtitleStream(
+    { input: video, streamIndex: stream.index, codec: stream.codec, output, signal, logger },
+    binaries,
+  );
+  logger.info(
+    { stream: stream.index, codec: stream.codec, language: stream.language, file: fileName },
+    "no subtitle file, extracted the subtitle stream of the video",
+  );
+
+  return {
+    bytes: await readFile(output),
+    fileName,
+    recordedAs: path.relative(paths.dir, output),
+    stream,
+  };
+}
+
+async function findSource(context: StepContext): Promise<SubtitleSource | StepOutcome> {
+  const { project, paths } = context;
+  if (!project.subtitle_file) return extractEmbedded(context);
+
+  const bytes = await readFile(path.join(paths.input, project.subtitle_file));
+  return { bytes, fileName: project.subtitle_file, recordedAs: project.subtitle_file };
+}
+
+/** Parses the project's subtitles into `step0_transcript.json`: the sidecar file, else the video's own text subtitle stream. */
 export const transcriptStep: PipelineStep = {
   name: "transcript",
   output: "transcript",
@@ -21,31 +114,22 @@ export const transcriptStep: PipelineStep = {
   async run(context) {
     const { project, paths, logger } = context;
 
-    if (!project.subtitle_file) {
-      return failed(
-        "SUBTITLE_MISSING",
-        `The video ${project.source_file} came without a subtitle file, and speech recognition is not available yet.`,
-        "Put a .srt or .vtt file with the same base name as the video into the inbox together with the video, then drop the video again.",
-      );
-    }
+    const source = await findSource(context);
+    if ("status" in source) return source;
 
-    const file = path.join(paths.input, project.subtitle_file);
-    let parsed: ReturnType<typeof parseSubtitle>;
+    let parsed: ParsedSubtitle;
     try {
-      parsed = parseSubtitle(await readFile(file), project.subtitle_file);
+      const fps = project.video?.fps || undefined;
+      parsed = parseSubtitle(source.bytes, source.fileName, { fps });
     } catch (error) {
-      if (error instanceof SubtitleParseError) {
-        return failed(
-          error.code,
-          error.message,
-          "Check that the subtitle file is a complete SRT or WebVTT file.",
-        );
-      }
+      if (error instanceof SubtitleParseError)
+        return failed(error.code, error.message, PARSE_HINTS[error.code]);
       throw error;
     }
 
     for (const warning of parsed.warnings)
-      logger.warn({ file: project.subtitle_file, warning }, "subtitle warning");
+      logger.warn({ file: source.recordedAs, warning }, "subtitle warning");
+    for (const note of parsed.notes) logger.info({ file: source.recordedAs, note }, "subtitle note");
 
     const duration = project.video?.duration ?? Number.POSITIVE_INFINITY;
     const inside = parsed.cues.filter((cue) => cue.start < duration - 0.05);
@@ -60,11 +144,14 @@ export const transcriptStep: PipelineStep = {
     }
 
     const cues = inside.map((cue) => (cue.end > duration ? { ...cue, end: duration } : cue));
-    if (overrun > 0)
+    const warnings = [...parsed.warnings];
+    if (overrun > 0) {
       logger.warn({ dropped: overrun, duration }, "dropped cues that start after the video ends");
+      warnings.push(`dropped ${overrun} of ${parsed.cues.length} cues that start after the video ends`);
+    }
 
     const transcript: TranscriptFile = {
-      source: project.subtitle_file,
+      source: source.recordedAs,
       format: parsed.format,
       language: detectLanguage(cues),
       cues,
@@ -78,6 +165,10 @@ export const transcriptStep: PipelineStep = {
         format: parsed.format,
         encoding: parsed.encoding,
         language: transcript.language,
+        source: source.recordedAs,
+        ...(source.stream && { subtitle_stream: source.stream }),
+        notes: parsed.notes,
+        warnings,
       },
     };
   },

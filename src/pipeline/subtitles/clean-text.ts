@@ -1,5 +1,16 @@
 import { joinCjkAware } from "./cjk.ts";
 
+/** Options of {@link cleanCueLines}. */
+export interface CleanOptions {
+  /**
+   * Reads every `{…}` block as an ASS override block, as ASS and SSA renderers do, so text in
+   * braces is dropped. Otherwise only blocks that start with `\` (ASS tags in SRT files) or with
+   * a letter and a colon (MicroDVD codes) are dropped, and other text in braces stays.
+   * @default false
+   */
+  assMarkup?: boolean;
+}
+
 /** Named character references that subtitle files use; numeric ones are decoded separately. */
 const NAMED_ENTITIES: Record<string, string> = {
   amp: "&",
@@ -14,9 +25,18 @@ const NAMED_ENTITIES: Record<string, string> = {
 
 /**
  * ASS override blocks such as `{\an8}` and `{\i1}`, which many SRT files carry, and MicroDVD
- * control codes such as `{y:i}`. Other text in braces is kept.
+ * control codes such as `{y:i}`.
  */
-const BRACE_BLOCK = /\{(?:\\|[A-Za-z]:)[^{}\n]*\}/g;
+const OVERRIDE_BLOCK = /\{(?:\\|[A-Za-z]:)[^{}\n]*\}/g;
+
+/** Any brace block, which ASS renderers never show. */
+const ANY_BRACE_BLOCK = /\{[^}]*\}/g;
+
+/**
+ * The ASS drawing tag: `\p1` and higher switch the following text to vector drawing commands,
+ * and `\p0` switches back to text.
+ */
+const DRAWING_TAG = /\\p(\d+)/g;
 
 /**
  * HTML-like tags (`<i>`, `</font>`, `<c.title>`, `<v Alice>`) and WebVTT timestamp tags
@@ -39,25 +59,62 @@ function decodeEntities(text: string): string {
   });
 }
 
+/** Tells whether a brace block leaves drawing mode on, from its last `\pN` tag. */
+function drawingAfter(block: string, drawing: boolean): boolean {
+  let result = drawing;
+  for (const match of block.matchAll(DRAWING_TAG)) result = Number(match[1]) > 0;
+  return result;
+}
+
+/** Removes brace blocks, and the drawing commands that follow a `\p1` tag up to a `\p0` tag. */
+function removeBraceBlocks(raw: string, assMarkup: boolean): string {
+  const blocks = assMarkup ? ANY_BRACE_BLOCK : OVERRIDE_BLOCK;
+  let visible = "";
+  let drawing = false;
+  let position = 0;
+
+  for (const match of raw.matchAll(blocks)) {
+    if (!drawing) visible += raw.slice(position, match.index);
+    drawing = drawingAfter(match[0], drawing);
+    position = match.index + match[0].length;
+  }
+  if (!drawing) visible += raw.slice(position);
+  return visible;
+}
+
 /**
- * Turns a cue's text into plain text: removes markup tags, ASS brace blocks and invisible
- * characters, decodes character references, and turns the ASS line breaks `\N` and `\n` into
- * line breaks. Lines are then joined with a space, or with nothing between two CJK
- * characters, and runs of whitespace collapse to one space.
+ * Turns a cue's text into plain text lines: removes ASS override blocks with the vector
+ * drawings and karaoke tags inside them, markup tags and invisible characters, decodes
+ * character references, and breaks lines at the ASS line breaks `\N` and `\n`. Runs of
+ * whitespace collapse to one space and empty lines are dropped.
  */
-export function cleanCueText(raw: string): string {
+export function cleanCueLines(raw: string, options: CleanOptions = {}): string[] {
   const text = decodeEntities(
-    raw
+    removeBraceBlocks(raw, options.assMarkup ?? false)
       .replace(/\\[Nn]/g, "\n")
       .replace(/\\h/g, " ")
-      .replace(BRACE_BLOCK, "")
       .replace(MARKUP_TAG, ""),
   ).replace(INVISIBLE, "");
 
-  let joined = "";
+  const lines: string[] = [];
   for (const line of text.split("\n")) {
     const trimmed = line.replace(/\s+/g, " ").trim();
-    if (trimmed !== "") joined = joinCjkAware(joined, trimmed);
+    if (trimmed !== "") lines.push(trimmed);
   }
+  return lines;
+}
+
+/** Joins text lines with a space, or with nothing between two CJK characters. */
+export function joinCueLines(lines: readonly string[]): string {
+  let joined = "";
+  for (const line of lines) joined = joinCjkAware(joined, line);
   return joined;
+}
+
+/**
+ * Turns a cue's text into one line of plain text with {@link cleanCueLines}, joining the lines
+ * with a space, or with nothing between two CJK characters.
+ */
+export function cleanCueText(raw: string, options: CleanOptions = {}): string {
+  return joinCueLines(cleanCueLines(raw, options));
 }

@@ -1,12 +1,22 @@
-import { hasTimingArrow, parseTimingLine } from "./timestamp.ts";
+import { type CueTiming, hasTimingArrow, parseTimingLine } from "./timestamp.ts";
 import type { ParserResult, RawCue } from "./types.ts";
 
-/** The rules in which SRT and WebVTT differ; the rest of the cue grammar is shared. */
+/** The rules in which SRT, WebVTT and SBV differ; the rest of the cue grammar is shared. */
 export interface CueLineRules {
   /** Tells whether a line after a blank line opens a block to skip whole, such as a WebVTT NOTE. */
   isSkippedBlockStart(line: string): boolean;
   /** Tells whether a line directly above a timing line can be a cue identifier. */
   isCueIdentifier(line: string): boolean;
+  /** Tells whether a line is meant as a timing line, readable or not. @default a line with `-->` */
+  isTimingLine?(line: string): boolean;
+  /** Reads a timing line, or returns null when it cannot be read. @default {@link parseTimingLine} */
+  parseTiming?(line: string): CueTiming | null;
+  /**
+   * Skips the lines after an unreadable timing line up to the next blank line, timing lines
+   * included, as WebVTT parsers drop the whole block. Otherwise the next timing line starts a cue.
+   * @default false
+   */
+  skipBlockAfterBadTiming?: boolean;
 }
 
 /** Largest number of individual warnings of one kind; the rest are counted. */
@@ -26,7 +36,7 @@ function closeCue(cue: OpenCue): RawCue {
 }
 
 /**
- * Reads cues from the lines of an SRT or WebVTT body, starting at `firstLine` (0-based).
+ * Reads cues from the lines of an SRT, WebVTT or SBV body, starting at `firstLine` (0-based).
  *
  * A timing line starts a cue, and the lines below it are its text. A blank line does not end
  * the cue: a later non-blank line still belongs to it, unless that line is a cue identifier
@@ -34,6 +44,8 @@ function closeCue(cue: OpenCue): RawCue {
  * are ignored and counted. A line with `-->` that cannot be read drops its cue, with a warning.
  */
 export function collectCues(lines: string[], firstLine: number, rules: CueLineRules): ParserResult {
+  const isTimingLine = rules.isTimingLine ?? hasTimingArrow;
+  const parseTiming = rules.parseTiming ?? parseTimingLine;
   const cues: RawCue[] = [];
   const unreadable: string[] = [];
   let timingLines = 0;
@@ -55,16 +67,17 @@ export function collectCues(lines: string[], firstLine: number, rules: CueLineRu
 
     if (skippingBlock) continue;
 
-    if (hasTimingArrow(line)) {
+    if (isTimingLine(line)) {
       timingLines++;
       if (current) cues.push(closeCue(current));
       current = null;
       afterBlank = false;
 
-      const timing = parseTimingLine(line);
+      const timing = parseTiming(line);
       if (!timing) {
         unreadable.push(`line ${index + 1}: "${line.slice(0, 60)}"`);
         skippingCue = true;
+        skippingBlock = rules.skipBlockAfterBadTiming ?? false;
         continue;
       }
 
@@ -82,7 +95,7 @@ export function collectCues(lines: string[], firstLine: number, rules: CueLineRu
     }
 
     const nextLine = (lines[index + 1] ?? "").trim();
-    const aboveTiming = hasTimingArrow(nextLine);
+    const aboveTiming = isTimingLine(nextLine);
     const identifierPosition = afterBlank || current === null || NUMBER_LINE.test(line);
     if (aboveTiming && identifierPosition && rules.isCueIdentifier(line)) {
       afterBlank = false;

@@ -11,7 +11,7 @@ const encode = (text: string) => new TextEncoder().encode(text);
 
 function listSubtitleFiles(folder: string): string[] {
   return readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.(srt|vtt)$/i.test(entry.name))
+    .filter((entry) => entry.isFile() && /\.(srt|vtt|ass|ssa|sub|sbv)$/i.test(entry.name))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
 }
@@ -23,12 +23,104 @@ describe("parseSubtitle", () => {
     assert.equal(parsed.encoding, "utf-8");
     assert.deepEqual(parsed.cues, [{ start: 1, end: 2, text: "Hello" }]);
     assert.deepEqual(parsed.warnings, []);
+    assert.deepEqual(parsed.notes, []);
   });
 
   test("vtt by extension", () => {
     const parsed = parseSubtitle(encode("WEBVTT\n\n00:01.000 --> 00:02.000\nHello\n"), "talk.VTT");
     assert.equal(parsed.format, "vtt");
     assert.equal(parsed.cues.length, 1);
+  });
+
+  test("ass by extension", () => {
+    const text = [
+      "[Script Info]",
+      "ScriptType: v4.00+",
+      "[Events]",
+      "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+      "Dialogue: 0,0:00:01.00,0:00:02.50,Default,,0,0,0,,{\\an8}Hello, {note}world\\Nagain",
+      "Comment: 0,0:00:03.00,0:00:04.00,Default,,0,0,0,,hidden",
+    ].join("\n");
+    const parsed = parseSubtitle(encode(text), "talk.ass");
+    assert.equal(parsed.format, "ass");
+    assert.deepEqual(parsed.cues, [{ start: 1, end: 2.5, text: "Hello, world again" }]);
+  });
+
+  test("microdvd with the video's frame rate", () => {
+    const parsed = parseSubtitle(encode("{25}{50}One|two\n{75}{100}{y:i}Three\n"), "talk.sub", { fps: 25 });
+    assert.equal(parsed.format, "microdvd");
+    assert.deepEqual(parsed.cues, [
+      { start: 1, end: 2, text: "One two" },
+      { start: 3, end: 4, text: "Three" },
+    ]);
+  });
+
+  test("microdvd without a frame rate raises SUBTITLE_UNREADABLE", () => {
+    assert.throws(
+      () => parseSubtitle(encode("{25}{50}One\n"), "talk.sub"),
+      (error: unknown) =>
+        error instanceof SubtitleParseError &&
+        error.code === "SUBTITLE_UNREADABLE" &&
+        /frame rate/.test(error.message),
+    );
+  });
+
+  test("sbv by extension", () => {
+    const parsed = parseSubtitle(encode("0:00:01.000,0:00:02.000\nHello[br]there\n"), "talk.sbv");
+    assert.equal(parsed.format, "sbv");
+    assert.deepEqual(parsed.cues, [{ start: 1, end: 2, text: "Hello there" }]);
+  });
+
+  test("unsupported format raises SUBTITLE_UNSUPPORTED_FORMAT", () => {
+    assert.throws(
+      () => parseSubtitle(encode("<SAMI><BODY><SYNC Start=1000><P>Hi</BODY></SAMI>"), "talk.smi"),
+      (error: unknown) =>
+        error instanceof SubtitleParseError &&
+        error.code === "SUBTITLE_UNSUPPORTED_FORMAT" &&
+        error.message.includes("SAMI"),
+    );
+  });
+
+  test("bitmap subtitles raise SUBTITLE_UNSUPPORTED_FORMAT", () => {
+    assert.throws(
+      () => parseSubtitle(new Uint8Array([0, 0, 1, 0xba, 0x44, 0, 4, 0]), "movie.sub"),
+      (error: unknown) =>
+        error instanceof SubtitleParseError &&
+        error.code === "SUBTITLE_UNSUPPORTED_FORMAT" &&
+        /OCR/.test(error.message),
+    );
+  });
+
+  test("overlapping cues are cut and noted", () => {
+    const text = "1\n00:00:01,000 --> 00:00:05,000\nOne\n\n2\n00:00:03,000 --> 00:00:06,000\nTwo\n";
+    const parsed = parseSubtitle(encode(text), "a.srt");
+    assert.deepEqual(
+      parsed.cues.map((cue) => [cue.start, cue.end]),
+      [
+        [1, 3],
+        [3, 6],
+      ],
+    );
+    assert.match(parsed.notes.join("\n"), /shortened 1 cue that overlap/);
+  });
+
+  test("bilingual cue keeps one language", () => {
+    const text = [
+      "1\n00:00:01,000 --> 00:00:02,000\n深呼吸 深呼吸\nBreathe, breathe.",
+      "2\n00:00:03,000 --> 00:00:04,000\n我知道自己是谁\nI know what I am.",
+    ].join("\n\n");
+    const chinese = parseSubtitle(encode(text), "a.srt");
+    assert.deepEqual(
+      chinese.cues.map((cue) => cue.text),
+      ["深呼吸 深呼吸", "我知道自己是谁"],
+    );
+    assert.match(chinese.notes.join("\n"), /Kept the Chinese lines/);
+
+    const english = parseSubtitle(encode(text), "a.srt", { preferredLanguage: "en" });
+    assert.deepEqual(
+      english.cues.map((cue) => cue.text),
+      ["Breathe, breathe.", "I know what I am."],
+    );
   });
 
   test("format sniffed from content", () => {
@@ -164,9 +256,12 @@ describe("parseSubtitle", () => {
     for (const file of listSubtitleFiles(`${FIXTURES}/real`)) {
       const parsed = parseSubtitle(readFileSync(file), path.basename(file));
       assert.ok(parsed.cues.length > 100, `${file} has ${parsed.cues.length} cues`);
+      let previousEnd = 0;
       for (const cue of parsed.cues) {
         assert.ok(cue.end > cue.start, `${file}: cue at ${cue.start} ends after it starts`);
+        assert.ok(cue.start >= previousEnd, `${file}: cue at ${cue.start} starts after the cue before ends`);
         assert.notEqual(cue.text, "", `${file}: cue at ${cue.start} has text`);
+        previousEnd = cue.end;
       }
     }
   });

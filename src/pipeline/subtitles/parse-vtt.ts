@@ -32,6 +32,7 @@ export function parseVtt(text: string): ParserResult {
     isSkippedBlockStart: (line) => SKIPPED_BLOCK.test(line),
     // Any text can identify a WebVTT cue.
     isCueIdentifier: () => true,
+    skipBlockAfterBadTiming: true,
   });
 
   if (bodyStart === null)

@@ -1,5 +1,5 @@
 /** Stable codes of {@link SubtitleParseError}. */
-export type SubtitleParseErrorCode = "SUBTITLE_UNREADABLE" | "SUBTITLE_EMPTY";
+export type SubtitleParseErrorCode = "SUBTITLE_UNREADABLE" | "SUBTITLE_EMPTY" | "SUBTITLE_UNSUPPORTED_FORMAT";
 
 /** Raised when a subtitle file yields no usable cue. The message names the file and the fix. */
 export class SubtitleParseError extends Error {
