@@ -1,7 +1,8 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { createApp } from "../http/app.ts";
 import { startHttpServer } from "../http/server.ts";
+import { probeIndex } from "../index/probe-index.ts";
 import { ProjectIndex } from "../index/project-index.ts";
 import { startProjectWatcher } from "../index/project-watcher.ts";
 import { createEmbeddedAnalyzer } from "../pipeline/analyzer/embedded/index.ts";
@@ -44,13 +45,27 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     await rm(settings.indexDir, { recursive: true, force: true });
   }
 
+  let rebuild = settings.reindex;
+  if (!settings.reindex) {
+    const health = await probeIndex(settings.indexDir);
+    if (health.state === "corrupt") {
+      const aside = `${settings.indexDir}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      await rename(settings.indexDir, aside);
+      logger.warn(
+        { indexDir: settings.indexDir, movedTo: aside, reason: health.reason },
+        "index folder is unreadable; moved it aside and rebuilding it from the files",
+      );
+      rebuild = true;
+    }
+  }
+
   const index = await ProjectIndex.open({
     indexDir: settings.indexDir,
     projectsDir: layout.projects,
     logger,
   });
   const started = Date.now();
-  if (settings.reindex) await index.rebuild();
+  if (rebuild) await index.rebuild();
   else await index.reconcile();
   logger.info({ seconds: (Date.now() - started) / 1000, ...index.stats() }, "index ready");
 

@@ -1,4 +1,5 @@
 import { IndexNotFoundError } from "../index/lmdb-store.ts";
+import { probeIndex } from "../index/probe-index.ts";
 import { verifyIndex } from "../index/verify-index.ts";
 import { dataLayout } from "../project/layout.ts";
 import type { Locale } from "../shared/locale.ts";
@@ -12,6 +13,8 @@ const MESSAGES = {
       `${count} differences between the index and the files of ${projects} projects. Restart the daemon with --reindex to rebuild the index from the files.`,
     noIndex: (dir: string) =>
       `No index found in ${dir}. Start the daemon once to build it, or pass --index-dir with the folder it uses.`,
+    corrupt: (dir: string, reason: string) =>
+      `The index in ${dir} is unreadable (${reason}). Start the daemon: it moves the folder aside and rebuilds the index from the files.`,
   },
   zh: {
     header: "项目\t字段\t索引中的值\t文件中的值",
@@ -38,6 +41,13 @@ export async function runVerifyCommand(
 ): Promise<number> {
   const messages = MESSAGES[locale];
   const layout = dataLayout(settings.dataDir);
+
+  // A corrupt LMDB file can crash the reading process, so it is checked in a child first.
+  const health = await probeIndex(settings.indexDir);
+  if (health.state === "corrupt") {
+    output.write(`${messages.corrupt(settings.indexDir, health.reason)}\n`);
+    return 2;
+  }
 
   let result: Awaited<ReturnType<typeof verifyIndex>>;
   try {
