@@ -23,6 +23,8 @@ const MESSAGES = {
       `索引与 ${projects} 个项目的文件之间有 ${count} 处差异。用 --reindex 重启守护进程即可根据文件重建索引。`,
     noIndex: (dir: string) =>
       `在 ${dir} 中找不到索引。请先启动一次守护进程来构建索引，或用 --index-dir 指定它使用的文件夹。`,
+    corrupt: (dir: string, reason: string) =>
+      `${dir} 中的索引无法读取（${reason}）。请启动守护进程：它会把该文件夹移到一旁，并根据文件重建索引。`,
   },
 } as const;
 
