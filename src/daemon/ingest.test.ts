@@ -135,6 +135,40 @@ test("ingestVideo writes valid project.json", async () => {
   assert.ok(Math.abs((project.video?.duration ?? 0) - 2) < 0.1, `duration ${project.video?.duration}`);
 });
 
+test("ingestVideo applies a project sidecar", async () => {
+  await copyFile(sampleVideo, path.join(layout.inbox, "talk.mp4"));
+  await writeFile(
+    path.join(layout.inbox, "talk.json"),
+    JSON.stringify({ name: "我的演讲", video_category: "speech", description: "demo" }),
+  );
+
+  const result = await ingestVideo(path.join(layout.inbox, "talk.mp4"), dependencies());
+  const projectId = (result as { projectId: string }).projectId;
+  const dir = path.join(layout.projects, projectId);
+  const project = projectFileSchema.parse(JSON.parse(await readFile(path.join(dir, "project.json"), "utf8")));
+
+  assert.equal(project.name, "我的演讲");
+  assert.equal(project.video_category, "speech");
+  assert.equal(project.description, "demo");
+  assert.deepEqual((await readdir(path.join(dir, "input"))).sort(), ["talk.json", "talk.mp4"]);
+  assert.deepEqual(await readdir(layout.inbox), []);
+});
+
+test("ingestVideo ignores an invalid sidecar", async () => {
+  await copyFile(sampleVideo, path.join(layout.inbox, "talk.mp4"));
+  await writeFile(path.join(layout.inbox, "talk.json"), JSON.stringify({ video_category: "cooking" }));
+
+  const result = await ingestVideo(path.join(layout.inbox, "talk.mp4"), dependencies());
+  const projectId = (result as { projectId: string }).projectId;
+  const project = projectFileSchema.parse(
+    JSON.parse(await readFile(path.join(layout.projects, projectId, "project.json"), "utf8")),
+  );
+
+  assert.equal(result.kind, "ingested");
+  assert.equal(project.name, "talk");
+  assert.equal(project.video_category, "knowledge");
+});
+
 test("ingestVideo writes pending pipeline.json", async () => {
   await copyFile(sampleVideo, path.join(layout.inbox, "talk.mp4"));
 

@@ -10,6 +10,7 @@ import { moveFile } from "../project/move-file.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { SUBTITLE_EXTENSIONS } from "./media-types.ts";
+import { readProjectSidecar } from "./project-sidecar.ts";
 import {
   ingestFailed,
   type RejectionReason,
@@ -123,6 +124,15 @@ export async function ingestVideo(
 
   if (!media.hasVideo) return reject(videoPath, subtitle, videoStreamMissing(name), dependencies);
 
+  const sidecar = await readProjectSidecar(videoPath);
+  if ("invalid" in sidecar) {
+    logger.warn(
+      { file: path.basename(sidecar.file), reason: sidecar.invalid },
+      "ignoring an invalid project sidecar file; using the video's name and the default category",
+    );
+  }
+  const sidecarValues = "values" in sidecar ? sidecar.values : {};
+
   const projectId = randomUUID();
   const tempDir = path.join(layout.projects, `${TEMP_PROJECT_PREFIX}${projectId}`);
   const paths = projectPaths(tempDir);
@@ -138,14 +148,18 @@ export async function ingestVideo(
       await moveFile(subtitle, path.join(paths.input, path.basename(subtitle)));
       moved.push(path.basename(subtitle));
     }
+    if (sidecar.file) {
+      await moveFile(sidecar.file, path.join(paths.input, path.basename(sidecar.file)));
+      moved.push(path.basename(sidecar.file));
+    }
 
     const project: ProjectFile = {
       id: projectId,
-      name: path.basename(name, path.extname(name)),
+      name: sidecarValues.name ?? path.basename(name, path.extname(name)),
       source_file: name,
       subtitle_file: subtitle ? path.basename(subtitle) : null,
-      video_category: "knowledge",
-      description: "",
+      video_category: sidecarValues.video_category ?? "knowledge",
+      description: sidecarValues.description ?? "",
       created_at: createdAt,
       video: {
         duration: media.duration,
