@@ -142,7 +142,15 @@ export async function ingestVideo(
   try {
     await mkdir(paths.input, { recursive: true });
     await mkdir(paths.metadata, { recursive: true });
-    await moveFile(videoPath, path.join(paths.input, name));
+    try {
+      await moveFile(videoPath, path.join(paths.input, name));
+    } catch (error) {
+      // Another daemon sharing the inbox took the file first: the rename is the claim.
+      if (!isNotFound(error)) throw error;
+      await rm(tempDir, { recursive: true, force: true });
+      logger.debug({ file: name }, "video was taken by another process");
+      return { kind: "gone" };
+    }
     moved.push(name);
     if (subtitle) {
       await moveFile(subtitle, path.join(paths.input, path.basename(subtitle)));

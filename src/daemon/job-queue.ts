@@ -32,9 +32,14 @@ export class JobQueue {
     this.#queue = new PQueue({ concurrency: options.concurrency });
   }
 
-  /** Queues a project unless it is already queued or running, or the queue is closed. */
+  /**
+   * Queues a project unless it is already queued or running, waiting to retry another
+   * process's lock, or the queue is closed.
+   */
   enqueue(projectId: string): void {
     if (this.#abort.signal.aborted || this.#queued.has(projectId)) return;
+    // A project waiting for another process's lock is tried again when its timer fires.
+    if (this.#retryTimers.has(projectId)) return;
 
     this.#queued.add(projectId);
     this.#logger.debug({ projectId }, "project queued");
