@@ -25,6 +25,19 @@ export const clipSchema = z.looseObject({
   /** Clip video path relative to the project folder. */
   video_file: z.string().optional(),
   thumbnail_file: z.string().optional(),
+  /** Start of the clip in the source in seconds, which in copy mode is the keyframe at or before `start_time`. */
+  actual_start_time: z.number().nonnegative().optional(),
+  /** ffprobe's measurement of the clip file next to its plan, in seconds. */
+  render_check: z
+    .object({
+      planned: z.number(),
+      measured: z.number(),
+      /** Largest allowed gap between `planned` and `measured`. */
+      tolerance: z.number().nonnegative(),
+      /** Gap between the video and audio stream start times, null without audio. */
+      av_offset: z.number().nonnegative().nullable(),
+    })
+    .optional(),
 });
 
 export const clipsMetadataSchema = z.array(clipSchema);

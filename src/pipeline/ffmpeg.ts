@@ -6,6 +6,8 @@ import { ATOMIC_TEMP_SUFFIX } from "../project/atomic-write.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { FfmpegBinaries } from "./ffmpeg-binaries.ts";
+import { FfmpegArgumentError, FfmpegError, isSpawnFailure, ProbeError } from "./ffmpeg-errors.ts";
+import { findKeyframeAtOrBefore } from "./ffmpeg-keyframes.ts";
 
 export {
   type FfmpegBinaries,
@@ -13,6 +15,7 @@ export {
   type FfmpegBinaryOverrides,
   resolveFfmpegBinaries,
 } from "./ffmpeg-binaries.ts";
+export { FfmpegArgumentError, FfmpegError, ProbeError } from "./ffmpeg-errors.ts";
 
 /** A subtitle track inside the container. */
 export interface SubtitleStreamInfo {
@@ -52,7 +55,11 @@ export interface MediaInfo {
   subtitleStreams: SubtitleStreamInfo[];
 }
 
-/** Range that was cut, which is the requested range moved to the nearest frame boundaries, with `end` clamped to the duration. */
+/**
+ * Range that was cut, with `end` moved to the nearest frame boundary and clamped to the duration.
+ * `start` is the requested start moved to the nearest frame boundary, or in copy mode the keyframe
+ * at or before it.
+ */
 export interface ClipRange {
   start: number;
   end: number;
@@ -79,6 +86,11 @@ export const X264_PRESETS = [
   "veryslow",
 ] as const;
 
+/** Cutting method of {@link cutClip}: `accurate` re-encodes on frame boundaries, `copy` copies the streams from a keyframe. */
+export type CutMode = "accurate" | "copy";
+
+export const CUT_MODES: readonly CutMode[] = ["accurate", "copy"];
+
 export interface CutClipOptions {
   /** Source video. */
   input: string;
@@ -88,10 +100,19 @@ export interface CutClipOptions {
   start: number;
   /** End of the clip in seconds, exclusive. Moved to the nearest frame boundary and clamped to the duration. */
   end: number;
-  /** x264 speed preset, one of {@link X264_PRESETS}. @default "veryfast" */
+  /** Re-encode frame-accurately, or copy the streams from the keyframe at or before `start`. @default "accurate" */
+  mode?: CutMode;
+  /**
+   * In accurate mode, drops the frames before `start` with the trim and atrim filters instead of
+   * the decoder's seek, which is slower and exact where a seek is not. @default false
+   */
+  trimFilters?: boolean;
+  /** x264 speed preset, one of {@link X264_PRESETS}. Unused in copy mode. @default "veryfast" */
   preset?: string;
   /** x264 constant rate factor from 0 to 51, where lower means better quality and larger files. @default 23 */
   crf?: number;
+  /** Probe result of `input` from {@link probeVideo}, which saves an ffprobe run when one source gives many clips. */
+  sourceInfo?: MediaInfo;
   /** Aborting kills ffmpeg and removes the partial file. */
   signal?: AbortSignal;
   /** Called each time ffmpeg reports progress, about twice a second. */
@@ -151,75 +172,11 @@ export interface TestVideoOptions {
   fps?: number;
   /** Adds a mono 44.1 kHz AAC track. @default true */
   withAudio?: boolean;
+  /** Seconds between keyframes, rounded to whole frames. @default 10 */
+  keyframeInterval?: number;
   signal?: AbortSignal;
   /** Receives the command line at debug level. */
   logger?: Logger;
-}
-
-/** Raised when ffmpeg or ffprobe fails to start or exits with an error. */
-export class FfmpegError extends Error {
-  override name = "FfmpegError";
-  readonly code = "FFMPEG_FAILED";
-  /** The executable that failed. */
-  readonly binary: "ffmpeg" | "ffprobe";
-
-  constructor(
-    /** Description of the failed work, for example `cut clip /in.mp4 [1, 5) into /out.mp4`. */
-    readonly task: string,
-    /** Arguments passed to the binary, without the binary itself. */
-    readonly args: readonly string[],
-    /** The last lines that the binary wrote to stderr, without progress lines. */
-    readonly stderr: string,
-    options?: { cause?: unknown; binary?: "ffmpeg" | "ffprobe" },
-  ) {
-    const binary = options?.binary ?? "ffmpeg";
-    const hint = isSpawnFailure(options?.cause)
-      ? `Check that the ${binary} path in the config points to an executable file.`
-      : "Check that the input is a complete video and that the output folder is writable. " +
-        "The arguments and the stderr tail are in the error's args and stderr fields.";
-    super(`${binary} failed to ${task}: ${describeFailure(stderr, options?.cause)}. ${hint}`, options);
-    this.binary = binary;
-  }
-}
-
-/** Raised when a file cannot be read as a video or audio file. */
-export class ProbeError extends Error {
-  override name = "ProbeError";
-  readonly code = "MEDIA_UNREADABLE";
-
-  /** ffprobe's stderr output, empty when it did not run. */
-  readonly stderr: string;
-
-  constructor(
-    readonly file: string,
-    /** Short reason for the rejection, such as `the file is empty (0 bytes)`. */
-    readonly detail: string,
-    options?: { cause?: unknown; stderr?: string },
-  ) {
-    super(
-      `${file} could not be read as a video: ${detail}. ` +
-        "Expected a complete video file, not a text file, an empty file or an interrupted download. " +
-        "Replace the file and try again.",
-      options,
-    );
-    this.stderr = options?.stderr ?? "";
-  }
-}
-
-/** Raised when a caller passes a value that no ffmpeg command could use. */
-export class FfmpegArgumentError extends RangeError {
-  override name = "FfmpegArgumentError";
-  readonly code = "INVALID_FFMPEG_ARGUMENT";
-
-  constructor(
-    readonly option: string,
-    readonly value: unknown,
-    expected: string,
-  ) {
-    super(
-      `Invalid ${option}: expected ${expected}, got ${JSON.stringify(value)}. Pass a value in that range.`,
-    );
-  }
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -234,6 +191,8 @@ const AAC_ARGS = ["-c:a", "aac", "-b:a", "128k"];
 const JOIN_PRESET = "veryfast";
 const JOIN_CRF = 23;
 const MP4_ARGS = ["-movflags", "+faststart", "-f", "mp4"];
+/** Seconds that a trim-filter cut seeks before its start, so the seek never lands after the first frame it keeps. */
+const TRIM_SEEK_LEAD_SECONDS = 5;
 const PROGRESS_LINE = /^\s*(frame|size)=/;
 const PROGRESS_TIME = /time=(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
 /**
@@ -257,21 +216,6 @@ function tailOf(stderr: string): string {
   const lines = stderr.split(/\r\n|\r|\n/).filter((line) => line.trim() !== "" && !PROGRESS_LINE.test(line));
 
   return lines.slice(-STDERR_TAIL_LINES).join("\n");
-}
-
-/** Tells whether `error` comes from starting a process, as when its executable is missing. */
-function isSpawnFailure(error: unknown): boolean {
-  const syscall = (error as { syscall?: unknown } | undefined)?.syscall;
-
-  return typeof syscall === "string" && syscall.startsWith("spawn");
-}
-
-function describeFailure(stderr: string, cause: unknown): string {
-  const lastLine = stderr.split("\n").at(-1)?.trim();
-  if (lastLine) return lastLine;
-  if (cause instanceof Error) return cause.message;
-
-  return "no error output";
 }
 
 function h264Args(preset: string, crf: number): string[] {
@@ -546,7 +490,11 @@ export async function probeMedia(
 }
 
 /** Probes `file` and raises {@link ProbeError} unless it has a video stream. */
-async function probeVideo(file: string, binaries: FfmpegBinaries, logger?: Logger): Promise<MediaInfo> {
+export async function probeVideo(
+  file: string,
+  binaries: FfmpegBinaries,
+  logger?: Logger,
+): Promise<MediaInfo> {
   const info = await probeMedia(file, binaries, logger);
   if (info.videoStreamIndex === null) throw new ProbeError(file, "it has no video stream");
 
@@ -560,16 +508,95 @@ function parseProgressSeconds(line: string): number | null {
   return Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
 }
 
+/** Builds the output arguments of a re-encoding cut that seeks before `-i` and keeps the decoder's frames from there. */
+function seekCutArgs(info: MediaInfo, duration: number, encodeArgs: readonly string[]): string[] {
+  const audioArgs = info.audioStreamIndex === null ? ["-an"] : ["-map", `0:${info.audioStreamIndex}`];
+  // Without setpts, a first frame a few microseconds after the seek point would be moved to
+  // the second frame slot by the constant frame rate that the MP4 output uses.
+  const videoArgs = ["-map", `0:${info.videoStreamIndex}`, "-vf", `setpts=PTS-STARTPTS,${EVEN_SIZE_FILTER}`];
+
+  return [
+    ...["-t", formatSecondsDown(duration), "-map_chapters", "-1"],
+    ...videoArgs,
+    ...audioArgs,
+    ...encodeArgs,
+  ];
+}
+
 /**
- * Cuts [start, end) of `input` into an H.264/AAC MP4 with frame-accurate boundaries. Seeking
- * before `-i` jumps to the last keyframe before `start`, and because the video is re-encoded,
- * ffmpeg decodes from there and drops the frames before `start` (its default accurate seek).
- * The output is written under a temporary name and renamed into place.
- * Resolves with the range that was cut, after moving both ends to the nearest frame boundaries
- * and clamping `end` to the input duration.
+ * Builds the output arguments of a re-encoding cut that trims decoded frames and samples with the
+ * trim and atrim filters. `offset` is the clip start counted from the input seek point.
+ */
+function trimCutArgs(
+  info: MediaInfo,
+  offset: number,
+  duration: number,
+  encodeArgs: readonly string[],
+): string[] {
+  const range = `start=${formatSecondsDown(offset)}:duration=${formatSecondsDown(duration)}`;
+  const filters = [`[0:${info.videoStreamIndex}]trim=${range},setpts=PTS-STARTPTS,${EVEN_SIZE_FILTER}[v]`];
+  const maps = ["-map", "[v]"];
+  if (info.audioStreamIndex !== null) {
+    // The audio keeps its offset from the video, and aresample fills a late start with silence,
+    // so a source whose audio begins after its video still gives a clip that starts with both.
+    const shift = `asetpts=PTS-${formatSecondsDown(offset)}/TB`;
+    filters.push(`[0:${info.audioStreamIndex}]atrim=${range},${shift},aresample=async=1:first_pts=0[a]`);
+    maps.push("-map", "[a]");
+  }
+
+  return ["-filter_complex", filters.join(";"), ...maps, "-map_chapters", "-1", ...encodeArgs];
+}
+
+/**
+ * Computes the range that {@link cutClip} cuts from `input`, whose probe result is `info`: in
+ * accurate mode both ends move to the nearest frame boundaries, in copy mode the start moves to
+ * the keyframe at or before it. `end` is clamped to the duration in both modes.
+ */
+export async function planCut(
+  input: string,
+  info: MediaInfo,
+  request: { start: number; end: number; mode: CutMode },
+  binaries: FfmpegBinaries,
+  logger?: Logger,
+): Promise<ClipRange> {
+  const { start, mode } = request;
+  if (start >= info.duration) {
+    throw new FfmpegArgumentError("start", start, `seconds before the end of ${input} (${info.duration} s)`);
+  }
+
+  // Cutting on frame boundaries makes the video exactly (end - start) * fps frames long and
+  // lets the audio start with the first frame, so the output stays within a frame of the request.
+  // NOTE: the grid assumes a constant frame rate from time 0, so other sources end up to about a frame off.
+  const cutStart =
+    mode === "copy"
+      ? await findKeyframeAtOrBefore(input, start, binaries, logger)
+      : snapToFrame(start, info.fps);
+  const end = Math.min(snapToFrame(request.end, info.fps), info.duration);
+  if (!(end - cutStart > 0)) {
+    throw new FfmpegArgumentError("end", request.end, `at least one frame after start (${start})`);
+  }
+  if (end < request.end) {
+    logger?.debug({ input, requestedEnd: request.end, end }, "clip end clamped to duration");
+  }
+
+  return { start: cutStart, end };
+}
+
+/**
+ * Cuts [start, end) of `input` into an MP4 and resolves with the range that was cut. The
+ * output is written under a temporary name and renamed into place.
+ *
+ * - `accurate` (the default) re-encodes to H.264/AAC with both ends moved to the nearest frame
+ *   boundaries and `end` clamped to the input duration. Seeking before `-i` jumps to the last
+ *   keyframe before `start`, and ffmpeg decodes from there and drops the frames before `start`.
+ *   With `trimFilters`, the trim and atrim filters drop them instead, which decodes a few seconds
+ *   more and is exact even where the seek is not.
+ * - `copy` copies the streams without re-encoding from the last keyframe at or before `start`,
+ *   so the range starts at that keyframe and the clip is longer than requested.
  */
 export async function cutClip(options: CutClipOptions, binaries: FfmpegBinaries): Promise<ClipRange> {
   const { start, signal, onProgress, logger } = options;
+  const mode = options.mode ?? "accurate";
   const preset = options.preset ?? "veryfast";
   const crf = options.crf ?? 23;
   const input = path.resolve(options.input);
@@ -581,58 +608,57 @@ export async function cutClip(options: CutClipOptions, binaries: FfmpegBinaries)
   assertFiniteNumber("crf", crf, "a number from 0 to 51", crf >= 0 && crf <= 51);
   if (!(X264_PRESETS as readonly string[]).includes(preset))
     throw new FfmpegArgumentError("preset", preset, X264_PRESETS.join(", "));
+  if (!(CUT_MODES as readonly string[]).includes(mode))
+    throw new FfmpegArgumentError("mode", mode, CUT_MODES.join(", "));
   assertDistinctOutput([input], output);
 
-  const info = await probeVideo(input, binaries, logger);
+  const info = options.sourceInfo ?? (await probeVideo(input, binaries, logger));
   signal?.throwIfAborted();
-  if (start >= info.duration) {
-    throw new FfmpegArgumentError("start", start, `seconds before the end of ${input} (${info.duration} s)`);
-  }
+  const { start: cutStart, end } = await planCut(
+    input,
+    info,
+    { start, end: options.end, mode },
+    binaries,
+    logger,
+  );
+  signal?.throwIfAborted();
+  const duration = end - cutStart;
 
-  // Cutting on frame boundaries makes the video exactly (end - start) * fps frames long and
-  // lets the audio start with the first frame, so the output stays within a frame of the request.
-  // NOTE: the grid assumes a constant frame rate from time 0, so other sources end up to about a frame off.
-  const snappedStart = snapToFrame(start, info.fps);
-  const end = Math.min(snapToFrame(options.end, info.fps), info.duration);
-  const duration = end - snappedStart;
-  if (!(duration > 0)) {
-    throw new FfmpegArgumentError("end", options.end, `at least one frame after start (${start})`);
-  }
-  if (end < options.end) {
-    logger?.debug({ input, requestedEnd: options.end, end }, "clip end clamped to duration");
-  }
-
-  const audioArgs =
-    info.audioStreamIndex === null ? ["-an"] : ["-map", `0:${info.audioStreamIndex}`, ...AAC_ARGS];
   const onStderrLine = (line: string) => {
     const seconds = parseProgressSeconds(line);
     if (seconds !== null) onProgress?.({ seconds, percent: Math.min(100, (seconds / duration) * 100) });
   };
+  const encodeArgs = [
+    ...h264Args(preset, crf),
+    ...(info.audioStreamIndex === null ? [] : AAC_ARGS),
+    ...MP4_ARGS,
+  ];
 
   await writeThroughPartial(output, signal, async (partial) => {
     const command = createCommand(binaries);
-    addInput(command, input, [...GLOBAL_ARGS, "-ss", formatSecondsDown(snappedStart)]);
-    // Without setpts, a first frame a few microseconds after the seek point would be moved to
-    // the second frame slot by the constant frame rate that the MP4 output uses.
-    const videoArgs = [
-      "-map",
-      `0:${info.videoStreamIndex}`,
-      "-vf",
-      `setpts=PTS-STARTPTS,${EVEN_SIZE_FILTER}`,
-    ];
-    addOutput(command, partial, [
-      ...["-t", formatSecondsDown(duration), "-map_chapters", "-1"],
-      ...videoArgs,
-      ...h264Args(preset, crf),
-      ...audioArgs,
-      ...MP4_ARGS,
-    ]);
 
-    const task = `cut clip ${input} [${snappedStart}, ${end}) into ${output}`;
+    if (mode === "copy") {
+      // Seeking to the keyframe's own time keeps it as the first packet, so no edit list hides a pre-roll.
+      addInput(command, input, [...GLOBAL_ARGS, "-ss", formatSeconds(cutStart)]);
+      const audioMap = info.audioStreamIndex === null ? [] : ["-map", `0:${info.audioStreamIndex}`];
+      addOutput(command, partial, [
+        ...["-t", formatSecondsDown(duration), "-map_chapters", "-1", "-map", `0:${info.videoStreamIndex}`],
+        ...[...audioMap, "-c", "copy", ...MP4_ARGS],
+      ]);
+    } else if (options.trimFilters) {
+      const seekPoint = Math.max(0, cutStart - TRIM_SEEK_LEAD_SECONDS);
+      addInput(command, input, [...GLOBAL_ARGS, "-ss", formatSecondsDown(seekPoint)]);
+      addOutput(command, partial, trimCutArgs(info, cutStart - seekPoint, duration, encodeArgs));
+    } else {
+      addInput(command, input, [...GLOBAL_ARGS, "-ss", formatSecondsDown(cutStart)]);
+      addOutput(command, partial, seekCutArgs(info, duration, encodeArgs));
+    }
+
+    const task = `cut clip ${input} [${cutStart}, ${end}) into ${output} (${mode}${options.trimFilters ? ", trim filters" : ""})`;
     await runCommand(command, { task, binaries, logger, signal, onStderrLine: onProgress && onStderrLine });
   });
 
-  return { start: snappedStart, end };
+  return { start: cutStart, end };
 }
 
 /**
@@ -644,6 +670,8 @@ export function quoteConcatPath(file: string): string {
 }
 
 /** Tells whether stream copy can join the inputs, because the concat demuxer then needs matching streams. */
+// NOTE: H.264 profile and parameter sets are not compared, so a copy-mode clip joined with a
+// clip that fell back to re-encoding may play its second part with the first part's settings.
 function canJoinByCopy(infos: readonly MediaInfo[]): boolean {
   const [first, ...rest] = infos;
   if (!first) return false;
@@ -668,6 +696,7 @@ async function joinByCopy(
 ): Promise<void> {
   const lines = inputs.map((input) => `file ${quoteConcatPath(input)}`);
   await writeFile(listFile, `ffconcat version 1.0\n${lines.join("\n")}\n`);
+  context.logger?.debug({ listFile, inputs }, "concat list written");
 
   try {
     const command = createCommand(context.binaries);
@@ -910,7 +939,7 @@ export async function extractSubtitleStream(
  * Generates a synthetic talk-like video: the testsrc2 pattern, which shows a running clock,
  * and a tone with a changing pitch and regular pauses. It favors speed over quality (x264
  * ultrafast at about 0.025 bits per pixel, 48 kbit/s mono AAC) and places a keyframe every
- * 10 s, so that most cut points fall between keyframes.
+ * `keyframeInterval` seconds (10 by default), so that most cut points fall between keyframes.
  */
 export async function generateTestVideo(options: TestVideoOptions, binaries: FfmpegBinaries): Promise<void> {
   const { duration, signal, logger } = options;
@@ -918,6 +947,7 @@ export async function generateTestVideo(options: TestVideoOptions, binaries: Ffm
   const height = options.height ?? 360;
   const fps = options.fps ?? 25;
   const withAudio = options.withAudio ?? true;
+  const keyframeInterval = options.keyframeInterval ?? 10;
   const output = path.resolve(options.output);
 
   signal?.throwIfAborted();
@@ -927,6 +957,8 @@ export async function generateTestVideo(options: TestVideoOptions, binaries: Ffm
   assertFiniteNumber("width", width, "an even number of pixels > 0", isEvenSize(width));
   assertFiniteNumber("height", height, "an even number of pixels > 0", isEvenSize(height));
   assertFiniteNumber("fps", fps, "frames per second > 0", fps > 0);
+  const gop = Math.round(fps * keyframeInterval);
+  assertFiniteNumber("keyframeInterval", keyframeInterval, "seconds of at least one frame", gop >= 1);
 
   const videoKbps = Math.max(32, Math.round((width * height * fps * 0.025) / 1000));
   const audioArgs = withAudio
@@ -939,7 +971,7 @@ export async function generateTestVideo(options: TestVideoOptions, binaries: Ffm
     if (withAudio) addInput(command, "sine=frequency=220:sample_rate=44100", ["-f", "lavfi"]);
     addOutput(command, partial, [
       ...["-t", formatSeconds(duration), "-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast"],
-      ...["-b:v", `${videoKbps}k`, "-g", String(Math.round(fps * 10)), "-pix_fmt", "yuv420p"],
+      ...["-b:v", `${videoKbps}k`, "-g", String(gop), "-pix_fmt", "yuv420p"],
       ...audioArgs,
       ...MP4_ARGS,
     ]);

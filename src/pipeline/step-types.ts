@@ -3,7 +3,7 @@ import type { ProjectFile } from "../../schemas/project.ts";
 import type { ProjectFileKey, ProjectPaths } from "../project/layout.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Analyzer, AnalyzerOptions } from "./analyzer/types.ts";
-import type { FfmpegBinaries } from "./ffmpeg.ts";
+import type { CutMode, FfmpegBinaries } from "./ffmpeg.ts";
 
 /** What every step gets: the project, its paths and the shared tools. */
 export interface StepContext {
@@ -15,6 +15,8 @@ export interface StepContext {
   binaries: FfmpegBinaries;
   /** x264 preset for clip encoding. */
   encoderPreset: string;
+  /** Cutting method for clips: `accurate` re-encodes on frame boundaries, `copy` copies the streams from a keyframe. @default "accurate" */
+  cutMode?: CutMode;
   logger: Logger;
   signal: AbortSignal;
   /** Reports progress inside the step, `fraction` from 0 to 1. */

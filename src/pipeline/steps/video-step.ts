@@ -11,11 +11,9 @@ import { writeJsonAtomic } from "../../project/atomic-write.ts";
 import { readJsonFile } from "../../project/read-json.ts";
 import { safeFileTitle } from "../../project/safe-name.ts";
 import { isNotFound } from "../../shared/fs-errors.ts";
-import { concatVideos, cutClip, probeMedia, writeThumbnail } from "../ffmpeg.ts";
-import type { PipelineStep } from "../step-types.ts";
-
-/** Largest gap in seconds between a reused clip file's duration and its plan. */
-const REUSE_TOLERANCE_SECONDS = 0.1;
+import { concatVideos, probeMedia, probeVideo, writeThumbnail } from "../ffmpeg.ts";
+import { type RenderedClip, RenderMismatchError, renderClip } from "../render-check.ts";
+import type { PipelineStep, StepOutcome } from "../step-types.ts";
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -31,9 +29,20 @@ function relative(projectDir: string, file: string): string {
   return path.relative(projectDir, file).split(path.sep).join("/");
 }
 
+function mismatchOutcome(error: RenderMismatchError): StepOutcome {
+  return {
+    status: "failed",
+    code: error.code,
+    message: error.message,
+    hint: "Check that the source video plays to its end, with a constant frame rate and audio that starts with the video, then retry the project.",
+  };
+}
+
 /**
- * Cuts every clip, joins each collection, writes thumbnails, then the final metadata files.
- * Clip files left complete by an interrupted run are reused when their duration matches.
+ * Cuts every clip, checks each one with ffprobe, joins each collection, writes thumbnails, then
+ * the final metadata files. Clip files left complete by an interrupted run are reused when they
+ * pass the render check. A clip that misses its plan after every retry fails the step with
+ * code `RENDER_MISMATCH`.
  */
 export const videoStep: PipelineStep = {
   name: "video",
@@ -42,12 +51,14 @@ export const videoStep: PipelineStep = {
 
   async run(context) {
     const { paths, project, binaries, logger, signal } = context;
+    const cutMode = context.cutMode ?? "accurate";
     const { topics } = await readJsonFile(paths.file("titles"), titlesFileSchema);
     const { collections: plans } = await readJsonFile(
       paths.file("collectionsPlan"),
       collectionsPlanFileSchema,
     );
     const input = path.join(paths.input, project.source_file);
+    const sourceInfo = await probeVideo(input, binaries, logger);
 
     await mkdir(paths.clips, { recursive: true });
     await mkdir(paths.collections, { recursive: true });
@@ -55,43 +66,48 @@ export const videoStep: PipelineStep = {
 
     const rendered: VideoOutputFile = { clips: [], collections: [] };
     const clipFiles = new Map<string, string>();
+    const renders = new Map<string, RenderedClip>();
     const totalJobs = topics.length + plans.length;
     let doneJobs = 0;
 
     for (const topic of topics) {
       signal.throwIfAborted();
-      const planned = topic.end_time - topic.start_time;
       const output = path.join(paths.clips, `${topic.id}_${safeFileTitle(topic.generated_title)}.mp4`);
       const thumbnail = path.join(paths.thumbnails, `clip_${topic.id}.jpg`);
       context.reportProgress(doneJobs / totalJobs, `clip ${topic.id}/${topics.length}`);
 
-      const reusable =
-        (await exists(output)) &&
-        Math.abs((await probeMedia(output, binaries)).duration - planned) <= REUSE_TOLERANCE_SECONDS;
-      if (reusable) {
-        logger.debug({ clipId: topic.id }, "reusing clip rendered by an earlier run");
-      } else {
-        await cutClip(
+      let render: RenderedClip;
+      try {
+        render = await renderClip(
           {
+            clipId: topic.id,
             input,
             output,
             start: topic.start_time,
             end: topic.end_time,
+            mode: cutMode,
+            sourceInfo,
             preset: context.encoderPreset,
+            reuseExisting: true,
             signal,
             logger,
           },
           binaries,
         );
+      } catch (error) {
+        if (!(error instanceof RenderMismatchError)) throw error;
+        logger.error({ err: error, clipId: topic.id, check: error.check }, "clip failed its render check");
+        return mismatchOutcome(error);
       }
+      renders.set(topic.id, render);
       if (!(await exists(thumbnail))) {
         await writeThumbnail(
-          { input: output, output: thumbnail, at: Math.min(1, planned / 2), logger },
+          { input: output, output: thumbnail, at: Math.min(1, render.duration / 2), logger },
           binaries,
         );
       }
 
-      const duration = (await probeMedia(output, binaries)).duration;
+      const duration = render.duration;
       clipFiles.set(topic.id, output);
       rendered.clips.push({
         id: topic.id,
@@ -110,7 +126,8 @@ export const videoStep: PipelineStep = {
         .filter((file): file is string => file !== undefined);
       const output = path.join(paths.collections, `${plan.id}_${safeFileTitle(plan.collection_title)}.mp4`);
 
-      await concatVideos({ inputs, output, signal, logger }, binaries);
+      const method = await concatVideos({ inputs, output, signal, logger }, binaries);
+      logger.info({ collectionId: plan.id, method, clips: inputs.length }, "collection joined");
       const duration = (await probeMedia(output, binaries)).duration;
       rendered.collections.push({ id: plan.id, video_file: relative(paths.dir, output), duration });
       doneJobs += 1;
@@ -118,6 +135,7 @@ export const videoStep: PipelineStep = {
 
     const clips: Clip[] = topics.map((topic) => {
       const file = rendered.clips.find((entry) => entry.id === topic.id);
+      const render = renders.get(topic.id);
       return {
         id: topic.id,
         outline: topic.outline,
@@ -128,9 +146,11 @@ export const videoStep: PipelineStep = {
         final_score: topic.final_score,
         recommend_reason: topic.recommend_reason,
         generated_title: topic.generated_title,
-        duration: Number((topic.end_time - topic.start_time).toFixed(3)),
+        duration: render?.duration,
         video_file: file?.video_file,
         thumbnail_file: file?.thumbnail_file,
+        ...(cutMode === "copy" && render ? { actual_start_time: render.range.start } : {}),
+        render_check: render?.check,
       };
     });
     const collections: Collection[] = plans.map((plan) => ({
