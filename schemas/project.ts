@@ -11,6 +11,8 @@ export const VIDEO_CATEGORIES = [
   "entertainment",
 ] as const;
 
+export type VideoCategory = (typeof VIDEO_CATEGORIES)[number];
+
 /** `project.json`: facts fixed at ingest, written once. */
 export const projectFileSchema = z.object({
   id: z.string().min(1),

@@ -35,6 +35,8 @@ export const timedTopicSchema = topicSchema.extend({
   chunk_index: z.number().int().nonnegative(),
   start_time: z.number().nonnegative(),
   end_time: z.number().nonnegative(),
+  /** False when no sentence end could be found near a boundary, so the clip may cut mid-sentence. */
+  sentence_aligned: z.boolean().optional(),
 });
 
 /** `metadata/step2_timeline.json`. */
@@ -53,6 +55,8 @@ export const highScoreFileSchema = z.object({
   threshold: z.number(),
   candidates: z.number().int().nonnegative(),
   best_score: z.number().nullable(),
+  /** Why no clip was kept, when none reached the threshold. */
+  message: z.string().optional(),
   topics: z.array(scoredTopicSchema),
 });
 

@@ -149,7 +149,7 @@ function capturingLogger(onLine: (line: LogLine) => void = () => undefined): {
 
 function dependencies(logger: Logger = silentLogger): PipelineDependencies {
   return {
-    analyzer: createEmbeddedAnalyzer(),
+    createAnalyzer: () => createEmbeddedAnalyzer(),
     analyzerOptions: { minClipSeconds: 10, maxClipSeconds: 60, scoreThreshold: 0.5, minCollectionSize: 2 },
     binaries,
     encoderPreset: "ultrafast",

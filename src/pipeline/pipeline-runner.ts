@@ -8,17 +8,20 @@ import { lockProject, ProjectLockedError } from "../project/lock.ts";
 import { InvalidFileError, readJsonFile } from "../project/read-json.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
-import type { Analyzer, AnalyzerOptions } from "./analyzer/types.ts";
-import type { FfmpegBinaries } from "./ffmpeg.ts";
+import type { AnalyzerFactory, AnalyzerOptions } from "./analyzer/types.ts";
+import type { CutMode, FfmpegBinaries } from "./ffmpeg.ts";
 import type { PipelineStep, StepContext, StepOutcome } from "./step-types.ts";
 import { PIPELINE_STEPS } from "./steps/index.ts";
 
 /** Tools and settings a pipeline run needs. */
 export interface PipelineDependencies {
-  analyzer: Analyzer;
+  /** Creates the analyzer of one project, such as the embedded one or an LLM client with its cache. */
+  createAnalyzer: AnalyzerFactory;
   analyzerOptions: Omit<AnalyzerOptions, "signal">;
   binaries: FfmpegBinaries;
   encoderPreset: string;
+  /** Cutting method for clips: `accurate` re-encodes on frame boundaries, `copy` copies the streams from a keyframe. @default "accurate" */
+  cutMode?: CutMode;
   logger: Logger;
   /** Milliseconds after which a lock left by a dead process is taken over. */
   staleLockMs: number;
@@ -120,6 +123,11 @@ async function runLocked(
 
   const project = await readJsonFile(paths.file("project"), projectFileSchema);
   await mkdir(paths.metadata, { recursive: true });
+  const analyzer = dependencies.createAnalyzer({
+    metadataDir: paths.metadata,
+    category: project.video_category,
+    logger,
+  });
   const steps = PIPELINE_STEPS;
   let first = steps.length;
   for (const [index, step] of steps.entries()) {
@@ -158,10 +166,11 @@ async function runLocked(
       projectId,
       paths,
       project,
-      analyzer: dependencies.analyzer,
+      analyzer,
       analyzerOptions: { ...dependencies.analyzerOptions, signal },
       binaries: dependencies.binaries,
       encoderPreset: dependencies.encoderPreset,
+      cutMode: dependencies.cutMode ?? "accurate",
       logger: logger.child({ step: step.name }),
       signal,
       reportProgress: (fraction, message) => {
@@ -215,10 +224,14 @@ async function runLocked(
     logger.info({ step: step.name, seconds }, "step finished");
   }
 
+  // A step may leave a notice for the person, such as why no clip was kept.
+  const notices = steps
+    .map((step) => state.steps[step.name]?.summary?.notice)
+    .filter((notice): notice is string => typeof notice === "string");
   state.status = "completed";
   state.current_step = null;
   state.progress = 100;
-  state.message = "completed";
+  state.message = notices.length > 0 ? notices.join(" ") : "completed";
   state.error = null;
   state.completed_at = now();
   await save();
@@ -249,13 +262,15 @@ function withRate(
 }
 
 function unexpectedFailure(error: unknown): StepOutcome {
-  const code =
-    typeof (error as { code?: unknown })?.code === "string" ? (error as { code: string }).code : "STEP_ERROR";
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    status: "failed",
-    code,
-    message,
-    hint: "See the daemon log for details; fix the cause, then retry the project.",
+  const fields = (typeof error === "object" && error !== null ? error : {}) as {
+    code?: unknown;
+    hint?: unknown;
   };
+  const code = typeof fields.code === "string" ? fields.code : "STEP_ERROR";
+  const message = error instanceof Error ? error.message : String(error);
+  const hint =
+    typeof fields.hint === "string"
+      ? fields.hint
+      : "See the daemon log for details; fix the cause, then retry the project.";
+  return { status: "failed", code, message, hint };
 }

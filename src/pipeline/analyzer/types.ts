@@ -1,3 +1,4 @@
+import type { VideoCategory } from "../../../schemas/project.ts";
 import type {
   PlannedCollection,
   ScoredTopic,
@@ -6,6 +7,7 @@ import type {
   Topic,
   TranscriptFile,
 } from "../../../schemas/step-files.ts";
+import type { Logger } from "../../shared/logger.ts";
 
 /** Settings the language steps share, whichever analyzer runs them. */
 export interface AnalyzerOptions {
@@ -17,6 +19,11 @@ export interface AnalyzerOptions {
   scoreThreshold: number;
   /** Smallest number of clips a collection groups. @default 2 */
   minCollectionSize: number;
+  /**
+   * Seconds added before and after each clip by the timeline step, never past the video's
+   * edges or into the neighboring clip. @default 0
+   */
+  paddingSeconds?: number;
   /** Cancels long work at shutdown. */
   signal?: AbortSignal;
 }
@@ -40,3 +47,16 @@ export interface Analyzer {
     options: AnalyzerOptions,
   ): Promise<PlannedCollection[]>;
 }
+
+/** Facts about one project that the pipeline passes when it creates the project's analyzer. */
+export interface ProjectAnalyzerContext {
+  /** The project's `metadata/` folder; the LLM analyzer caches replies in its `llm-cache/` folder. */
+  metadataDir: string;
+  /** `video_category` of `project.json`. */
+  category: VideoCategory;
+  /** The project's logger. */
+  logger: Logger;
+}
+
+/** Creates the analyzer of one project. */
+export type AnalyzerFactory = (project: ProjectAnalyzerContext) => Analyzer;

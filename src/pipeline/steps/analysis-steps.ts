@@ -7,11 +7,21 @@ import {
 } from "../../../schemas/step-files.ts";
 import { writeJsonAtomic } from "../../project/atomic-write.ts";
 import { readJsonFile } from "../../project/read-json.ts";
-import { toTimedTopics } from "../analyzer/timeline.ts";
+import { buildTimeline } from "../analyzer/timeline.ts";
 import type { PipelineStep, StepContext } from "../step-types.ts";
 
 function readTranscript(context: StepContext) {
   return readJsonFile(context.paths.file("transcript"), transcriptFileSchema);
+}
+
+/**
+ * Builds the message for a run that keeps no clip: the threshold, the best score and the number
+ * of candidates, and how to keep more.
+ */
+export function noClipsNotice(threshold: number, bestScore: number | null, candidates: number): string {
+  if (candidates === 0) return "The transcript gave no topic to score, so no clip was made.";
+
+  return `No topic reached the score threshold ${threshold} (best ${bestScore} of ${candidates} candidates); lower --score-threshold to keep more.`;
 }
 
 /** Splits the transcript into topics (`step1_outline.json`). */
@@ -29,7 +39,10 @@ export const outlineStep: PipelineStep = {
   },
 };
 
-/** Gives each topic its time range, snapped to whole cues (`step2_timeline.json`). */
+/**
+ * Gives each topic its time range (`step2_timeline.json`): edges snapped to sentence ends on
+ * whole cues, overlong topics split, then padded. Works on any analyzer's outline.
+ */
 export const timelineStep: PipelineStep = {
   name: "timeline",
   output: "timeline",
@@ -38,10 +51,23 @@ export const timelineStep: PipelineStep = {
   async run(context) {
     const transcript = await readTranscript(context);
     const { topics } = await readJsonFile(context.paths.file("outline"), outlineFileSchema);
-    const timed = toTimedTopics(topics, transcript.cues);
+    const { minClipSeconds, maxClipSeconds, paddingSeconds } = context.analyzerOptions;
+    const timed = buildTimeline(topics, transcript.cues, {
+      minClipSeconds,
+      maxClipSeconds,
+      paddingSeconds: paddingSeconds ?? 0,
+      videoEnd: context.project.video?.duration ?? transcript.cues.at(-1)?.end ?? 0,
+    });
+    const unaligned = timed.filter((topic) => !topic.sentence_aligned).length;
 
+    if (unaligned > 0) {
+      context.logger.warn({ unaligned, topics: timed.length }, "some clip edges are not on a sentence end");
+    }
     await writeJsonAtomic(context.paths.file("timeline"), { topics: timed });
-    return { status: "done", summary: { topics: timed.length } };
+    return {
+      status: "done",
+      summary: { topics: timed.length, split: timed.length - topics.length, unaligned },
+    };
   },
 };
 
@@ -59,15 +85,18 @@ export const scoringStep: PipelineStep = {
     const kept = scored.filter((topic) => topic.final_score >= threshold);
     const bestScore = scored.length > 0 ? Math.max(...scored.map((topic) => topic.final_score)) : null;
 
+    const notice = kept.length === 0 ? noClipsNotice(threshold, bestScore, scored.length) : undefined;
+
     await writeJsonAtomic(context.paths.file("allScored"), { topics: scored });
     await writeJsonAtomic(context.paths.file("highScore"), {
       threshold,
       candidates: scored.length,
       best_score: bestScore,
       topics: kept,
+      ...(notice ? { message: notice } : {}),
     });
 
-    if (kept.length === 0) {
+    if (notice) {
       context.logger.warn(
         { candidates: scored.length, bestScore, threshold },
         "no topic reached the score threshold",
@@ -75,7 +104,13 @@ export const scoringStep: PipelineStep = {
     }
     return {
       status: "done",
-      summary: { candidates: scored.length, kept: kept.length, best_score: bestScore, threshold },
+      summary: {
+        candidates: scored.length,
+        kept: kept.length,
+        best_score: bestScore,
+        threshold,
+        ...(notice ? { notice } : {}),
+      },
     };
   },
 };

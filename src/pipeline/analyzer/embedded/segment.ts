@@ -1,23 +1,41 @@
 import type { Cue, Topic, TranscriptFile } from "../../../../schemas/step-files.ts";
+import { findSentenceEnds } from "../sentence-boundaries.ts";
 import type { AnalyzerOptions } from "../types.ts";
 import { chooseBoundaries } from "./boundaries.ts";
 import { measureCohesion } from "./cohesion.ts";
 import { buildPhraseTable } from "./key-phrases.ts";
 import { MAX_SENTENCE_LENGTH, pickKeySentences } from "./key-sentences.ts";
 import { rankKeyPhrases } from "./rank-phrases.ts";
-import { endsSentence, sentencesOfCues } from "./sentences.ts";
+import { sentencesOfCues } from "./sentences.ts";
 import { countTerms, inverseDocumentFrequencies, weighTerms } from "./term-vectors.ts";
 import { extractTerms } from "./tokenize.ts";
 
 /** Topic lengths in seconds that get no length penalty, within the caller's min and max. */
-const PREFERRED_SECONDS = { min: 45, max: 180 };
+const PREFERRED_SECONDS = { min: 60, max: 300 };
 
-/** Bonus for a boundary after a cue that ends a sentence, and penalty for one that does not. */
+/**
+ * Extra depth a boundary needs, growing linearly from 0 for a transcript of
+ * {@link BOUNDARY_PRICE_FROM_SECONDS} to its full value at {@link BOUNDARY_PRICE_FULL_SECONDS}.
+ * A long talk then splits into chapter-sized topics of a few minutes, while a short one keeps
+ * topics of about a minute. The values were tuned with `npm run bench:segmentation` against the
+ * chapter lists of nine real talks, so they are fitted to few examples.
+ */
+const BOUNDARY_PRICE = 0.3;
+const BOUNDARY_PRICE_FROM_SECONDS = 600;
+const BOUNDARY_PRICE_FULL_SECONDS = 1200;
+
+/** Length of each cohesion window, in seconds. */
+const WINDOW_SECONDS = 50;
+
+/** Bonus for a boundary after a cue that ends a sentence. */
 const SENTENCE_END_BONUS = 0.08;
-const MID_SENTENCE_PENALTY = 0.2;
 
-/** Share of cues that must end a sentence for the transcript to count as punctuated. */
-const MIN_PUNCTUATED_SHARE = 0.15;
+/**
+ * Penalty for a boundary inside a sentence. It is larger than any depth gain, so such a
+ * boundary is chosen only where the topic length limits leave no sentence end to use, but
+ * smaller than the penalty for a topic under the minimum length.
+ */
+const MID_SENTENCE_PENALTY = 3;
 
 /** Largest bonus for a pause before a boundary, reached at {@link FULL_PAUSE_SECONDS} above the median pause. */
 const PAUSE_BONUS = 0.08;
@@ -58,8 +76,10 @@ function median(values: number[]): number {
 
 /**
  * Computes the gain of starting a topic at each cue. The base is its depth score, spread to
- * nearby cues, minus a threshold of the mean depth plus half a standard deviation. A sentence
- * end or a pause before the cue adds a bonus, and a cut inside a sentence costs a penalty.
+ * nearby cues, minus a threshold of the mean depth plus half a standard deviation plus the
+ * boundary price of a long transcript. A sentence
+ * end ({@link findSentenceEnds}) or a pause before the cue adds a bonus, and a cut inside a
+ * sentence costs a penalty that rules it out wherever the length limits allow.
  */
 function boundaryGains(cues: readonly Cue[], rawDepth: Float64Array): Float64Array {
   const count = cues.length;
@@ -75,26 +95,23 @@ function boundaryGains(cues: readonly Cue[], rawDepth: Float64Array): Float64Arr
   }
   const mean = sum / (count - 1);
   const deviation = Math.sqrt(Math.max(0, squares / (count - 1) - mean * mean));
-  const threshold = mean + 0.5 * deviation;
+  const duration = (cues[count - 1]?.end ?? 0) - (cues[0]?.start ?? 0);
+  const priceShare =
+    (duration - BOUNDARY_PRICE_FROM_SECONDS) / (BOUNDARY_PRICE_FULL_SECONDS - BOUNDARY_PRICE_FROM_SECONDS);
+  const threshold = mean + 0.5 * deviation + BOUNDARY_PRICE * Math.min(1, Math.max(0, priceShare));
 
-  const sentenceEnds = cues.map((cue) => endsSentence(cue.text));
-  const punctuated = sentenceEnds.filter(Boolean).length / count >= MIN_PUNCTUATED_SHARE;
+  const sentenceEnds = findSentenceEnds(cues).ends;
   const pauses = cues.slice(1).map((cue, index) => Math.max(0, cue.start - (cues[index]?.end ?? 0)));
   const typicalPause = median(pauses);
 
   for (let index = 1; index < count; index++) {
     let gain = (depth[index] ?? 0) - threshold;
-    if (punctuated) gain += sentenceEnds[index - 1] ? SENTENCE_END_BONUS : -MID_SENTENCE_PENALTY;
+    gain += sentenceEnds[index - 1] ? SENTENCE_END_BONUS : -MID_SENTENCE_PENALTY;
     const pause = (pauses[index - 1] ?? 0) - typicalPause;
     gain += PAUSE_BONUS * Math.min(1, Math.max(0, pause / FULL_PAUSE_SECONDS));
     gains[index] = gain;
   }
   return gains;
-}
-
-/** Chooses the length of the cohesion windows: the minimum topic length, within 20 to 60 seconds. */
-function windowSeconds(options: AnalyzerOptions): number {
-  return Math.min(60, Math.max(20, options.minClipSeconds));
 }
 
 /** Fills in each topic's outline text (its key phrases) and content (its key sentences). */
@@ -142,7 +159,7 @@ export function outlineTopics(transcript: TranscriptFile, options: AnalyzerOptio
   if (cues.length === 0) return [];
 
   const cueTerms = cues.map((cue) => extractTerms(cue.text));
-  const { depth } = measureCohesion(cues, cueTerms, windowSeconds(options));
+  const { depth } = measureCohesion(cues, cueTerms, WINDOW_SECONDS);
   const starts = chooseBoundaries(cues, boundaryGains(cues, depth), {
     minSeconds: options.minClipSeconds,
     maxSeconds: options.maxClipSeconds,
