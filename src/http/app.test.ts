@@ -100,16 +100,23 @@ describe("http app", () => {
       ["talk-3", "talk-2"],
     );
     assert.deepEqual(Object.keys(items[0] ?? {}).sort(), [
+      "completed_at",
       "created_at",
       "current_step",
+      "current_step_name",
+      "description",
       "error_message",
       "id",
       "name",
       "progress",
+      "source_file",
       "status",
+      "thumbnail",
       "total_clips",
       "total_collections",
+      "total_steps",
       "updated_at",
+      "video_category",
     ]);
   });
 

@@ -4,6 +4,14 @@ import { verifyIndex } from "../index/verify-index.ts";
 import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { AppEnv } from "./app-env.ts";
 import { HttpError } from "./errors.ts";
+import { registerRoute } from "./openapi.ts";
+
+registerRoute({
+  method: "get",
+  path: "/api/v1/index/verify",
+  summary:
+    "Derive every project from the files without writing, and list each value the index stores differently",
+});
 
 /** Builds the routes under `/api/v1/index`. */
 export function indexRoutes(index: ProjectIndex): Hono<AppEnv> {

@@ -1,8 +1,36 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import type { ProjectIndex } from "../index/project-index.ts";
 import { isValidProjectId } from "../project/layout.ts";
 import type { AppEnv } from "./app-env.ts";
 import { HttpError } from "./errors.ts";
+import { registerRoute } from "./openapi.ts";
+
+const syncTotals = z.object({
+  projects: z.number().int(),
+  clips: z.number().int(),
+  collections: z.number().int(),
+});
+const syncProject = z.object({
+  id: z.string(),
+  status: z.string(),
+  total_clips: z.number().int().nullable(),
+  total_collections: z.number().int().nullable(),
+});
+
+registerRoute({
+  method: "post",
+  path: "/api/v1/projects/sync-all-data",
+  summary: "Derive every project folder again now and return the totals",
+  response: syncTotals,
+});
+registerRoute({
+  method: "post",
+  path: "/api/v1/projects/{id}/sync-data",
+  summary: "Derive one project folder again now and return its status and counts",
+  params: z.object({ id: z.string() }),
+  response: syncProject,
+});
 
 /**
  * Builds the routes that derive projects from their files again at once, under
