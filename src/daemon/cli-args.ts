@@ -6,7 +6,7 @@ import { SETTING_SPECS, type SettingName, type Settings, settingsSchema } from "
 export type CliRequest =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "run"; command: Command; settings: Settings };
+  | { kind: "run"; command: Command; settings: Settings; file?: string; json?: boolean };
 
 /** Raised for an unknown flag or an invalid setting; the message lists every problem. */
 export class SettingsError extends Error {
@@ -14,8 +14,14 @@ export class SettingsError extends Error {
   readonly code = "INVALID_SETTINGS";
 }
 
-/** Commands the program runs: the daemon itself, or a check of its index against the files. */
-const COMMANDS = ["serve", "verify"] as const;
+/**
+ * Commands the program runs: the daemon itself, a check of its index against the files, or an
+ * analysis of one subtitle file without video.
+ */
+const COMMANDS = ["serve", "verify", "analyze"] as const;
+
+/** Settings whose values are secrets and never printed, not even in an error message. */
+const SECRET_SETTINGS = new Set<string>(["llmApiKey", "apiToken"]);
 export type Command = (typeof COMMANDS)[number];
 
 const MESSAGES = {
@@ -24,6 +30,7 @@ const MESSAGES = {
     unknownCommand: (command: string) =>
       `Unknown command "${command}". Run autoclipd --help to see the commands.`,
     badArgs: (message: string) => `${message}. Run autoclipd --help to see the flags.`,
+    analyzeFile: "autoclipd analyze needs one subtitle file: autoclipd analyze FILE [--json]",
     setting: (flag: string, env: string, value: string, reason: string) =>
       `  --${flag} (${env}) = ${value}: ${reason}`,
   },
@@ -31,6 +38,7 @@ const MESSAGES = {
     invalid: "设置无效，请修改以下各项后重新启动：",
     unknownCommand: (command: string) => `未知命令 "${command}"。运行 autoclipd --help 查看可用命令。`,
     badArgs: (message: string) => `${message}。运行 autoclipd --help 查看可用参数。`,
+    analyzeFile: "autoclipd analyze 需要一个字幕文件：autoclipd analyze 文件 [--json]",
     setting: (flag: string, env: string, value: string, reason: string) =>
       `  --${flag}（${env}）= ${value}：${reason}`,
   },
@@ -45,6 +53,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, locale: Locale)
   const options: Record<string, { type: "string" | "boolean" }> = {
     help: { type: "boolean" },
     version: { type: "boolean" },
+    json: { type: "boolean" },
   };
   for (const spec of Object.values(SETTING_SPECS)) options[spec.flag] = { type: spec.type };
 
@@ -61,6 +70,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, locale: Locale)
   const command = parsed.positionals[0] ?? "serve";
   if (!(COMMANDS as readonly string[]).includes(command))
     throw new SettingsError(messages.unknownCommand(command));
+  const file = parsed.positionals[1];
+  if (command === "analyze" && (file === undefined || parsed.positionals.length > 2)) {
+    throw new SettingsError(messages.analyzeFile);
+  }
 
   const raw: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(SETTING_SPECS)) {
@@ -75,13 +88,19 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, locale: Locale)
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "") as SettingName;
       const spec = SETTING_SPECS[name];
-      const value = JSON.stringify(raw[name] ?? null);
+      const value = SECRET_SETTINGS.has(name) ? "(hidden)" : JSON.stringify(raw[name] ?? null);
       return spec ? messages.setting(spec.flag, spec.env, value, issue.message) : `  ${issue.message}`;
     });
     throw new SettingsError([messages.invalid, ...lines].join("\n"));
   }
 
-  return { kind: "run", command: command as Command, settings: Object.freeze(result.data) };
+  return {
+    kind: "run",
+    command: command as Command,
+    settings: Object.freeze(result.data),
+    file,
+    json: parsed.values.json === true,
+  };
 }
 
 /** Renders `--help` in the given language. */
@@ -91,9 +110,10 @@ export function renderHelp(locale: Locale): string {
       ? [
           "autoclipd：把长视频切成精彩切片和合集，并通过 HTTP API 提供结果。",
           "",
-          "用法：autoclipd [serve|verify] [参数]",
+          "用法：autoclipd [serve|verify|analyze 文件 [--json]] [参数]",
           "  serve   运行守护进程（默认）。把视频（可带同名字幕：.srt、.vtt、.ass、.ssa、.sbv 或 .sub）放进 <data-dir>/inbox/ 即可开始处理。",
           "  verify  根据项目文件推导每个项目，与索引比对，逐条列出差异；有差异时退出码为 1。",
+          "  analyze 只分析一个字幕文件（不需要视频、不切片），打印话题、时间范围、评分、标题和合集；--json 输出 JSON。",
           "每个参数都可用对应的环境变量设置；命令行参数优先。",
           "",
           "参数：",
@@ -101,9 +121,10 @@ export function renderHelp(locale: Locale): string {
       : [
           "autoclipd: turns long videos into highlight clips and collections, served over an HTTP API.",
           "",
-          "Usage: autoclipd [serve|verify] [flags]",
+          "Usage: autoclipd [serve|verify|analyze FILE [--json]] [flags]",
           "  serve   Run the daemon (the default). Drop a video (with a same-named subtitle file: .srt, .vtt, .ass, .ssa, .sbv or .sub) into <data-dir>/inbox/ to process it.",
           "  verify  Derive every project from its files, compare with the index and list each difference; exits 1 if there is any.",
+          "  analyze Analyze one subtitle file alone (no video, no cutting) and print topics, time ranges, scores, titles and collections; --json prints JSON.",
           "Every flag has an environment variable twin; a flag wins over its variable.",
           "",
           "Flags:",

@@ -6,6 +6,8 @@ import { probeIndex } from "../index/probe-index.ts";
 import { ProjectIndex } from "../index/project-index.ts";
 import { startProjectWatcher } from "../index/project-watcher.ts";
 import { createEmbeddedAnalyzer } from "../pipeline/analyzer/embedded/index.ts";
+import { createLlmAnalyzerFactory } from "../pipeline/analyzer/llm/index.ts";
+import type { AnalyzerFactory } from "../pipeline/analyzer/types.ts";
 import { resolveFfmpegBinaries } from "../pipeline/ffmpeg.ts";
 import { runPipeline } from "../pipeline/pipeline-runner.ts";
 import { dataLayout } from "../project/layout.ts";
@@ -17,6 +19,23 @@ import type { Settings } from "./settings.ts";
 
 /** Milliseconds after which a project lock whose holder stopped refreshing it is taken over. */
 const STALE_LOCK_MS = 30_000;
+
+/** Picks the analyzer from the settings; an LLM configuration error stops start-up here. */
+function createAnalyzerFactory(settings: Settings, logger: Logger): AnalyzerFactory {
+  if (settings.analyzer !== "llm" || !settings.llmBaseUrl || !settings.llmModel) {
+    return () => createEmbeddedAnalyzer();
+  }
+
+  return createLlmAnalyzerFactory(
+    {
+      baseUrl: settings.llmBaseUrl,
+      apiKey: settings.llmApiKey,
+      model: settings.llmModel,
+      timeoutMs: settings.llmTimeoutSeconds * 1000,
+    },
+    logger,
+  );
+}
 
 /** A running daemon. */
 export interface Daemon {
@@ -77,6 +96,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
   });
 
   const binaries = resolveFfmpegBinaries({ ffmpeg: settings.ffmpegPath, ffprobe: settings.ffprobePath });
+  const createAnalyzer = createAnalyzerFactory(settings, logger);
   const queue = new JobQueue({
     concurrency: settings.concurrency,
     lockedRetryMs: STALE_LOCK_MS + 1000,
@@ -85,15 +105,17 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
       runPipeline(
         path.join(layout.projects, projectId),
         {
-          analyzer: createEmbeddedAnalyzer(),
+          createAnalyzer,
           analyzerOptions: {
             minClipSeconds: settings.minClipSeconds,
             maxClipSeconds: settings.maxClipSeconds,
             scoreThreshold: settings.scoreThreshold,
+            paddingSeconds: settings.clipPaddingSeconds,
             minCollectionSize: 2,
           },
           binaries,
           encoderPreset: settings.encoderPreset,
+          cutMode: settings.cutMode,
           logger,
           staleLockMs: STALE_LOCK_MS,
         },
@@ -101,12 +123,31 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
       ),
   });
 
-  const app = createApp({ index, logger, version });
+  // Open server-sent event streams never end by themselves, so shutdown aborts them first.
+  const streams = new AbortController();
+  const app = createApp({
+    events: { signal: streams.signal },
+    index,
+    logger,
+    version,
+    jobs: queue,
+    dataDir: layout.root,
+    binaries,
+    maxUploadBytes: settings.maxUploadMb * 1024 * 1024,
+    apiToken: settings.apiToken,
+    corsOrigins: settings.corsOrigins,
+    frontendDir: settings.frontendDir,
+  });
   const server = await startHttpServer({ app, host: settings.host, port: settings.port, logger });
 
   for (const status of ["processing", "pending"] as const) {
     for (const projectId of index.projectIdsWithStatus(status)) queue.enqueue(projectId);
   }
+  // Projects that another daemon sharing the data folder created, or left unfinished when it
+  // died, reach this daemon through the index; the project lock decides who runs them.
+  index.on("change", ({ projectId, record }) => {
+    if (record?.status === "pending" || record?.status === "processing") queue.enqueue(projectId);
+  });
 
   const ingestDependencies = { layout, binaries, logger: logger.child({ module: "ingest" }) };
   const inbox = startInboxWatcher({
@@ -137,6 +178,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
         await inbox.close();
         await queue.close();
         await projectWatcher.close();
+        streams.abort();
         await server.close();
         await index.close();
         logger.info("daemon stopped");

@@ -47,6 +47,16 @@ async function findSubtitle(videoPath: string): Promise<string | null> {
   return null;
 }
 
+async function exists(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
 /** Picks a name in `folder` that is not taken, adding ` (2)`, ` (3)`… before the extension. */
 async function freeName(folder: string, name: string): Promise<string> {
   const extension = path.extname(name);
@@ -119,6 +129,8 @@ export async function ingestVideo(
     media = await probeMedia(videoPath, binaries);
   } catch (error) {
     if (!(error instanceof ProbeError)) throw error;
+    // A file renamed away meanwhile, by another daemon sharing the inbox, is not unreadable.
+    if (!(await exists(videoPath))) return { kind: "gone" };
     return reject(videoPath, subtitle, unreadableMedia(name, error.detail), dependencies);
   }
 

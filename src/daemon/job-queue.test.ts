@@ -209,7 +209,7 @@ test("JobQueue retries a locked project", async () => {
       const result = await runPipeline(
         path.join(root, "projects", projectId),
         {
-          analyzer: createEmbeddedAnalyzer(),
+          createAnalyzer: () => createEmbeddedAnalyzer(),
           analyzerOptions: {
             minClipSeconds: 10,
             maxClipSeconds: 60,

@@ -1,13 +1,26 @@
 import { readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { checkExposure } from "../http/auth.ts";
 import { pickLocale } from "../shared/locale.ts";
 import { createLogger } from "../shared/logger.ts";
+import { runAnalyzeCommand } from "./analyze-command.ts";
 import { parseCli, renderHelp, SettingsError } from "./cli-args.ts";
 import { startDaemon } from "./daemon.ts";
 import { runVerifyCommand } from "./verify-command.ts";
 
+const EXPOSURE_ZH =
+  "拒绝在非回环地址上无令牌监听，因为能访问该地址的任何人都能读取和修改所有项目。请设置 --api-token（或 AUTOCLIP_API_TOKEN）、改为监听 127.0.0.1，或传入 --insecure-no-auth 表示接受此风险。";
+
 const packageJson = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
 };
+
+async function isFolder(folder: string): Promise<boolean> {
+  return stat(folder).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+}
 
 /** Runs the `autoclipd` command line; resolves with the process exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
@@ -31,7 +44,38 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return 0;
   }
 
-  if (request.command === "verify") return runVerifyCommand(request.settings, locale);
+  const { settings } = request;
+  if (request.command === "verify") return runVerifyCommand(settings, locale);
+  if (request.command === "analyze") {
+    return runAnalyzeCommand({
+      file: request.file ?? "",
+      json: request.json ?? false,
+      minClipSeconds: settings.minClipSeconds,
+      maxClipSeconds: settings.maxClipSeconds,
+      scoreThreshold: settings.scoreThreshold,
+      paddingSeconds: settings.clipPaddingSeconds,
+      locale,
+    });
+  }
+
+  if (settings.frontendDir && !(await isFolder(settings.frontendDir))) {
+    process.stderr.write(
+      locale === "zh"
+        ? `--frontend-dir 指定的文件夹不存在：${settings.frontendDir}。请先构建前端，或修改该路径。\n`
+        : `The --frontend-dir folder does not exist: ${settings.frontendDir}. Build the frontend first or fix the path.\n`,
+    );
+    return 2;
+  }
+
+  const exposure = checkExposure({
+    host: settings.host,
+    apiToken: settings.apiToken,
+    insecureNoAuth: settings.insecureNoAuth,
+  });
+  if (exposure) {
+    process.stderr.write(`${locale === "zh" ? EXPOSURE_ZH : exposure}\n`);
+    return 2;
+  }
 
   const logger = createLogger(request.settings.logLevel);
   const daemon = await startDaemon(request.settings, logger, packageJson.version);

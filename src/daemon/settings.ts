@@ -137,6 +137,114 @@ export const SETTING_SPECS = {
       zh: "ffprobe 可执行文件（路径）。默认：@ffprobe-installer/ffprobe 自带的程序",
     },
   },
+  cutMode: {
+    flag: "cut-mode",
+    env: "AUTOCLIP_CUT_MODE",
+    type: "string",
+    help: {
+      en: "How clips are cut: accurate (frame-exact re-encode) or copy (stream copy from the keyframe at or before the start). Default: accurate",
+      zh: "切片方式：accurate（逐帧精确、重新编码）或 copy（从起点处或之前的关键帧直接复制流）。默认：accurate",
+    },
+  },
+  clipPaddingSeconds: {
+    flag: "clip-padding-seconds",
+    env: "AUTOCLIP_CLIP_PADDING_SECONDS",
+    type: "string",
+    help: {
+      en: "Extra time added before and after each clip, never into the next topic (seconds). Default: 0",
+      zh: "在每个切片前后额外保留的时间，不会延伸到相邻话题（秒）。默认：0",
+    },
+  },
+  analyzer: {
+    flag: "analyzer",
+    env: "AUTOCLIP_ANALYZER",
+    type: "string",
+    help: {
+      en: "Analyzer for topics, scores, titles and collections: embedded (no network) or llm (an OpenAI-compatible chat endpoint). Default: embedded",
+      zh: "用于话题、评分、标题和合集的分析器：embedded（无需网络）或 llm（兼容 OpenAI 的对话接口）。默认：embedded",
+    },
+  },
+  llmBaseUrl: {
+    flag: "llm-base-url",
+    env: "AUTOCLIP_LLM_BASE_URL",
+    type: "string",
+    help: {
+      en: "Base URL of the OpenAI-compatible endpoint, up to /v1 (URL). Required with --analyzer llm",
+      zh: "兼容 OpenAI 的接口地址，写到 /v1 为止（URL）。使用 --analyzer llm 时必填",
+    },
+  },
+  llmApiKey: {
+    flag: "llm-api-key",
+    env: "AUTOCLIP_LLM_API_KEY",
+    type: "string",
+    help: {
+      en: "API key sent as a Bearer token; never logged. Prefer the environment variable over the flag",
+      zh: "以 Bearer 令牌发送的 API 密钥，不会写入日志。建议用环境变量而不是命令行参数",
+    },
+  },
+  llmModel: {
+    flag: "llm-model",
+    env: "AUTOCLIP_LLM_MODEL",
+    type: "string",
+    help: {
+      en: "Model name, for example qwen-plus or deepseek-chat. Required with --analyzer llm",
+      zh: "模型名称，例如 qwen-plus 或 deepseek-chat。使用 --analyzer llm 时必填",
+    },
+  },
+  llmTimeoutSeconds: {
+    flag: "llm-timeout",
+    env: "AUTOCLIP_LLM_TIMEOUT",
+    type: "string",
+    help: {
+      en: "Timeout of one LLM request (seconds). Default: 120",
+      zh: "单次 LLM 请求的超时时间（秒）。默认：120",
+    },
+  },
+  apiToken: {
+    flag: "api-token",
+    env: "AUTOCLIP_API_TOKEN",
+    type: "string",
+    help: {
+      en: "When set, every API route but /api/v1/health needs Authorization: Bearer <token>",
+      zh: "设置后，除 /api/v1/health 外的所有 API 路由都需要 Authorization: Bearer <令牌>",
+    },
+  },
+  insecureNoAuth: {
+    flag: "insecure-no-auth",
+    env: "AUTOCLIP_INSECURE_NO_AUTH",
+    type: "boolean",
+    help: {
+      en: "Allow listening on a non-loopback address without --api-token (anyone on the network can then edit and delete)",
+      zh: "允许在非回环地址上不设 --api-token 监听（网络上的任何人都能编辑和删除）",
+    },
+  },
+  corsOrigins: {
+    flag: "cors-origins",
+    env: "AUTOCLIP_CORS_ORIGINS",
+    type: "string",
+    help: {
+      en: "Comma-separated origins allowed to call the API from a browser, such as http://localhost:3000. Default: none",
+      zh: "允许在浏览器中调用 API 的来源，用逗号分隔，例如 http://localhost:3000。默认：无",
+    },
+  },
+  frontendDir: {
+    flag: "frontend-dir",
+    env: "AUTOCLIP_FRONTEND_DIR",
+    type: "string",
+    help: {
+      en: "Folder of a built single-page frontend (such as AutoClip's frontend/dist) to serve at / (path)",
+      zh: "已构建的单页前端文件夹（例如 AutoClip 的 frontend/dist），在 / 提供（路径）",
+    },
+  },
+  maxUploadMb: {
+    flag: "max-upload-mb",
+    env: "AUTOCLIP_MAX_UPLOAD_MB",
+    type: "string",
+    help: {
+      en: "Largest accepted upload (megabytes). Default: 4096",
+      zh: "上传文件的大小上限（MB）。默认：4096",
+    },
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTING_SPECS;
@@ -179,6 +287,35 @@ export const settingsSchema = z
     reconcileIntervalSeconds: z.coerce.number().min(0).max(86_400).default(60),
     ffmpegPath: z.string().min(1).optional(),
     ffprobePath: z.string().min(1).optional(),
+    cutMode: z.enum(["accurate", "copy"]).default("accurate"),
+    clipPaddingSeconds: z.coerce.number().min(0).max(30).default(0),
+    analyzer: z.enum(["embedded", "llm"]).default("embedded"),
+    llmBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    llmApiKey: z.string().min(1).optional(),
+    llmModel: z.string().min(1).optional(),
+    llmTimeoutSeconds: z.coerce.number().min(1).max(3600).default(120),
+    apiToken: z.string().min(8, "must be at least 8 characters").optional(),
+    insecureNoAuth: flagBoolean.default(false),
+    corsOrigins: z
+      .string()
+      .transform((value) =>
+        value
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== ""),
+      )
+      .pipe(z.array(z.url({ protocol: /^https?$/ })))
+      .default([]),
+    frontendDir: z.string().min(1).optional(),
+    maxUploadMb: z.coerce.number().int().min(1).max(1_048_576).default(4096),
+  })
+  .refine((value) => value.analyzer !== "llm" || value.llmBaseUrl !== undefined, {
+    path: ["llmBaseUrl"],
+    message: "is required with --analyzer llm",
+  })
+  .refine((value) => value.analyzer !== "llm" || value.llmModel !== undefined, {
+    path: ["llmModel"],
+    message: "is required with --analyzer llm",
   })
   .refine((value) => value.minClipSeconds <= value.maxClipSeconds, {
     path: ["minClipSeconds"],
