@@ -187,6 +187,14 @@ export async function deriveProject(projectsDir: string, projectId: string): Pro
       withOutputVideos(dir, collectionsBuilt.records, fillCollectionVideos, OUTPUT_VIDEO_FOLDERS.collections),
     ]);
     edited = applyEdits(projectId, ...withVideos, validValue(editsResult));
+    // Collections made by hand exist only after the overlay, so their videos are looked up again.
+    const collectionsWithVideos = await withOutputVideos(
+      dir,
+      edited.collections,
+      fillCollectionVideos,
+      OUTPUT_VIDEO_FOLDERS.collections,
+    );
+    edited = { ...edited, collections: collectionsWithVideos };
   }
   const { clips, collections } = edited;
   const record = buildProjectRecord({
