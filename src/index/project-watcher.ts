@@ -3,6 +3,7 @@ import { ATOMIC_TEMP_SUFFIX } from "../project/atomic-write.ts";
 import { isValidProjectId } from "../project/layout.ts";
 import { type FileWatcher, startFileWatcher, type WatchEvent } from "../shared/file-watcher.ts";
 import { type Logger, silentLogger } from "../shared/logger.ts";
+import { startTreeWatcher } from "../shared/tree-watcher.ts";
 import { TRACKED_FILES, TRACKED_FOLDERS } from "./derive-project.ts";
 import { IndexClosedError, type ProjectIndex } from "./project-index.ts";
 import { ReconcileTimer } from "./reconcile-timer.ts";
@@ -123,22 +124,25 @@ export class ProjectWatcher {
         return;
       }
 
-      this.#fileWatcher = startFileWatcher({
+      const watchOptions = {
         root: this.#projectsDir,
         depth: WATCH_DEPTH,
-        usePolling: this.#usePolling,
-        ignoreInitial: true,
         logger: this.#logger,
         onError: () => void this.#reconcileTimer.runNow(),
-        ignore: (file) => isIgnoredProjectPath(this.#segmentsOf(file)),
-        onEvent: (event, file) => this.#onEvent(event, file),
+        ignore: (file: string) => isIgnoredProjectPath(this.#segmentsOf(file)),
+        onEvent: (event: WatchEvent, file: string) => this.#onEvent(event, file),
         onReady: () => {
           this.#ready = true;
           this.#logger.debug({ projectsDir: this.#projectsDir }, "watching project folders");
           this.#reconcileTimer.start();
           void this.#reconcileTimer.runNow().then(resolve);
         },
-      });
+      };
+      // One inotify watch per folder instead of chokidar's watch and stat per file; chokidar
+      // remains for polling, which inotify cannot do.
+      this.#fileWatcher = this.#usePolling
+        ? startFileWatcher({ ...watchOptions, usePolling: true, ignoreInitial: true })
+        : startTreeWatcher(watchOptions);
     });
     return this.#starting;
   }

@@ -1,3 +1,5 @@
+import type { Stats } from "node:fs";
+import { stat } from "node:fs/promises";
 import { type ChokidarOptions, type FSWatcher, watch } from "chokidar";
 import type { Logger } from "./logger.ts";
 
@@ -32,9 +34,25 @@ export interface FileWatcher {
 }
 
 /**
+ * Milliseconds after an `add` or `change` event at which the file is stat-ed again. chokidar 5.0
+ * drops every `change` of a path for 50 ms after it emitted one (`_throttle("change", path, 50)`
+ * in its index.js), and raw events of a file within 5 ms of each other. So a file rewritten twice
+ * in quick succession can get no event for its last version. 25 ms of margin covers timer
+ * lateness.
+ */
+export const RECHECK_AFTER_CHANGE_MS = 75;
+
+/** Tells whether two stats describe the same file content by inode, size and mtime. */
+function sameFileVersion(a: Stats, b: Stats): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/**
  * Watches a folder with chokidar. This is the only module that imports chokidar.
  * Errors such as ENOSPC (inotify watches exhausted) are logged once and mark the watcher as
- * degraded, so the caller can rely on its periodic reconcile instead.
+ * degraded, so the caller can rely on its periodic reconcile instead. Each `add` or `change`
+ * is checked once more {@link RECHECK_AFTER_CHANGE_MS} later, and a file whose inode, size or
+ * mtime moved on meanwhile gets one more `change`, because chokidar may have dropped its event.
  */
 export function startFileWatcher(options: FileWatcherOptions): FileWatcher {
   const chokidarOptions: ChokidarOptions = {
@@ -50,10 +68,31 @@ export function startFileWatcher(options: FileWatcherOptions): FileWatcher {
   let closed = false;
   let degraded = false;
   let closing: Promise<void> | undefined;
+  const rechecks = new Map<string, NodeJS.Timeout>();
+
+  const recheckLater = (file: string, seen: Stats | undefined) => {
+    clearTimeout(rechecks.get(file));
+    const timer = setTimeout(() => {
+      rechecks.delete(file);
+      stat(file).then(
+        (now) => {
+          if (!closed && (!seen || !sameFileVersion(seen, now))) options.onEvent("change", file);
+        },
+        // A file gone meanwhile gets its own `unlink` event.
+        () => undefined,
+      );
+    }, RECHECK_AFTER_CHANGE_MS);
+    rechecks.set(file, timer);
+  };
 
   for (const event of ["add", "change", "unlink", "addDir", "unlinkDir"] as const) {
-    watcher.on(event, (file: string) => {
-      if (!closed) options.onEvent(event, file);
+    watcher.on(event, (file: string, stats?: Stats) => {
+      if (closed) return;
+
+      options.onEvent(event, file);
+      // Without stats from chokidar every recheck reports a change, which costs one extra refresh.
+      const seen = typeof stats?.mtimeMs === "number" ? stats : undefined;
+      if (event === "add" || event === "change") recheckLater(file, seen);
     });
   }
   watcher.on("ready", () => {
@@ -75,6 +114,8 @@ export function startFileWatcher(options: FileWatcherOptions): FileWatcher {
     },
     close() {
       closed = true;
+      for (const timer of rechecks.values()) clearTimeout(timer);
+      rechecks.clear();
       closing ??= watcher.close();
       return closing;
     },

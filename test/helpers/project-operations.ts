@@ -107,8 +107,8 @@ function editsText(random: Random, clipCount: number): string {
 
 /**
  * Plans random operations over a growing and shrinking set of project folders. Planning is
- * synchronous and updates the model at once, so the next plan already sees a project created,
- * renamed or deleted by an earlier one that has not run yet.
+ * synchronous and updates the model at once, so the next plan already accounts for a project
+ * created, renamed or deleted by an earlier one that has not run yet.
  */
 export class OperationPlanner {
   readonly #random: Random;
