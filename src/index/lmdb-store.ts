@@ -32,6 +32,14 @@ export interface KeyValueStore extends StoreReader {
 /** File name of the LMDB environment inside the index folder (`index.mdb` and `index.mdb-lock`). */
 export const STORE_FILE_NAME = "index.mdb";
 
+/**
+ * Address space reserved for the map at open: 64 GiB, virtual memory only, and lmdb grows the
+ * map when the file outgrows it. lmdb 3.5 starts at 128 KiB otherwise and maps the file again at
+ * each growth, and every mapping keeps its own touched pages. A 10,000-project rebuild then held
+ * 1.3 GB of file pages for a 555 MB file, against 0.6 GB with one mapping.
+ */
+const INITIAL_MAP_BYTES = 64 * 2 ** 30;
+
 export interface OpenStoreOptions {
   /**
    * Opens an existing environment for reads only, so another process may keep writing it; then
@@ -93,7 +101,7 @@ export async function openStore(indexDir: string, options: OpenStoreOptions = {}
     await mkdir(indexDir, { recursive: true });
   }
 
-  const db = open<unknown, string>({ path: file, readOnly });
+  const db = open<unknown, string>({ path: file, readOnly, mapSize: INITIAL_MAP_BYTES });
   const reader = readerOf(db);
   const writer: StoreWriter = {
     ...reader,

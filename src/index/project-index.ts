@@ -6,7 +6,14 @@ import { CoalescingRunner } from "./coalescing-runner.ts";
 import { deriveProject, InvalidProjectIdError } from "./derive-project.ts";
 import * as queries from "./index-queries.ts";
 import { clearIndex, putProjectRecords, recomputeTotals, removeProjectRecords } from "./index-writes.ts";
-import { FORMAT_KEY, INDEX_FORMAT_VERSION, PROJECT_PREFIX, projectIdOfKey, projectKey } from "./keys.ts";
+import {
+  FORMAT_KEY,
+  INDEX_FORMAT_VERSION,
+  PROJECT_PREFIX,
+  projectIdOfKey,
+  projectKey,
+  summaryKey,
+} from "./keys.ts";
 import { type KeyValueStore, openStore } from "./lmdb-store.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
 import { findStaleProjects, isFolderReadable, listProjectFolders } from "./project-folders.ts";
@@ -32,7 +39,7 @@ export interface ProjectIndexOptions {
   batchSize?: number;
 }
 
-/** Project folders that rebuild and reconcile read at once, unless `concurrency` says otherwise. */
+/** Project folders that rebuild and reconcile read at once, unless `concurrency` sets another number. */
 export const DEFAULT_CONCURRENCY = 16;
 
 /** Outcome of one reconcile. */
@@ -64,6 +71,17 @@ interface PendingChange {
   projectId: string;
   seq: number;
   derived: DerivedProject | null;
+}
+
+/** Orders project ids as their summaries are stored: by bucket, then by id. */
+function sortByBucket(projectIds: string[]): string[] {
+  const keyed = projectIds.map((projectId) => ({ projectId, key: summaryKey(projectId) }));
+  keyed.sort((a, b) => {
+    if (a.key === b.key) return 0;
+    return a.key < b.key ? -1 : 1;
+  });
+
+  return keyed.map(({ projectId }) => projectId);
 }
 
 /**
@@ -296,24 +314,38 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
    * projects whose records changed.
    */
   async #refreshMany(projectIds: string[]): Promise<number> {
+    // In bucket order each batch touches a few buckets, so each commit re-derives the totals of
+    // those few and a rebuild scans each summary about once instead of once per batch.
+    const ordered = sortByBucket(projectIds);
     let changed = 0;
+    let committing: Promise<number> | undefined;
 
-    for (let start = 0; start < projectIds.length; start += this.#batchSize) {
-      const batch = projectIds.slice(start, start + this.#batchSize);
-      const derived = await mapConcurrent(batch, this.#concurrency, async (projectId) => {
-        const seq = ++this.#seq;
-        try {
-          return { projectId, seq, derived: await deriveProject(this.projectsDir, projectId) };
-        } catch (error) {
-          this.#logger.error({ err: error, projectId }, "could not derive project; keeping its old records");
-          return null;
-        }
-      });
+    for (let start = 0; start < ordered.length; start += this.#batchSize) {
+      // The next batch is read while the previous one commits.
+      const derived = await this.#deriveBatch(ordered.slice(start, start + this.#batchSize));
+      changed += (await committing) ?? 0;
       this.#assertOpen("commit derived projects");
-      changed += (await this.#commit(derived.filter((change) => change !== null))).length;
+      committing = this.#commit(derived).then((applied) => applied.length);
+      // Handled here so a failed commit is not reported as unhandled before it is awaited.
+      committing.catch(() => undefined);
     }
 
-    return changed;
+    return changed + ((await committing) ?? 0);
+  }
+
+  /** Derives `projectIds`, `concurrency` at a time; a project that cannot be read is logged and left out. */
+  async #deriveBatch(projectIds: string[]): Promise<PendingChange[]> {
+    const derived = await mapConcurrent(projectIds, this.#concurrency, async (projectId) => {
+      const seq = ++this.#seq;
+      try {
+        return { projectId, seq, derived: await deriveProject(this.projectsDir, projectId) };
+      } catch (error) {
+        this.#logger.error({ err: error, projectId }, "could not derive project; keeping its old records");
+        return null;
+      }
+    });
+
+    return derived.filter((change) => change !== null);
   }
 
   /**

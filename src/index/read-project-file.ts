@@ -1,4 +1,4 @@
-import { open, stat } from "node:fs/promises";
+import { close, fstat, open, read, type Stats, stat } from "node:fs";
 import type { z } from "zod";
 import { describeIssues } from "../project/read-json.ts";
 import { hasErrorCode, isNotFound } from "../shared/fs-errors.ts";
@@ -22,19 +22,73 @@ function describeReadError(error: unknown): string {
   return `could not be read (${error instanceof Error ? error.message : String(error)})`;
 }
 
+/** A whole file's bytes with the stats of the open file taken before they were read. */
+interface FileBytes {
+  bytes: Buffer;
+  stats: Stats;
+}
+
+/** Reads from `fd` until the end of the file, starting with a buffer one byte larger than `size`. */
+function readToEnd(fd: number, size: number, done: (error: Error | null, bytes?: Buffer) => void): void {
+  let buffer = Buffer.allocUnsafe(size + 1);
+  let length = 0;
+
+  const next = () =>
+    read(fd, buffer, length, buffer.length - length, length, (error, bytesRead) => {
+      if (error) return done(error);
+
+      length += bytesRead;
+      if (bytesRead === 0 || length < buffer.length) return done(null, buffer.subarray(0, length));
+
+      // The file grew after fstat; keep reading.
+      const larger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(larger, 0, 0, length);
+      buffer = larger;
+      next();
+    });
+  next();
+}
+
+/**
+ * Opens, stats, reads and closes `file` with the callback API: four thread-pool round trips and
+ * no FileHandle, about half the work of `fs/promises` `open` + `stat` + `readFile`. Rejects with
+ * the file-system error, tagged with `stage: "open"` when the file could not be opened.
+ */
+function readWithStats(file: string): Promise<FileBytes> {
+  return new Promise((resolve, reject) => {
+    open(file, "r", (openError, fd) => {
+      if (openError) {
+        reject(Object.assign(openError, { stage: "open" }));
+        return;
+      }
+
+      const finish = (error: Error | null, result?: FileBytes) =>
+        close(fd, () => (error || !result ? reject(error) : resolve(result)));
+      fstat(fd, (statError, stats) => {
+        if (statError) return finish(statError);
+        readToEnd(fd, stats.size, (readError, bytes) => finish(readError, bytes && { bytes, stats }));
+      });
+    });
+  });
+}
+
 /**
  * Reads the JSON file `file` and validates it with `schema`. The fingerprint comes from the
- * open file handle, so it describes exactly the bytes that were parsed even when the file is
- * renamed over meanwhile. Read errors other than "not found" count as invalid files.
+ * open file, so it describes the bytes that were parsed even when the file is renamed over
+ * meanwhile. A file that grows while it is read keeps its smaller size in the fingerprint, so
+ * reconcile reads it again. Read errors other than "not found" count as invalid files.
  */
 export async function readProjectFile<Schema extends z.ZodType>(
   file: string,
   schema: Schema,
 ): Promise<ProjectFileResult<z.output<Schema>>> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  let loaded: FileBytes;
   try {
-    handle = await open(file, "r");
+    loaded = await readWithStats(file);
   } catch (error) {
+    if ((error as { stage?: string }).stage !== "open") {
+      return { state: "invalid", reason: describeReadError(error), fingerprint: null };
+    }
     if (isNotFound(error)) return { state: "missing", fingerprint: null };
 
     // With a fingerprint, reconcile re-reads the file only after its size, mtime or inode change.
@@ -42,21 +96,14 @@ export async function readProjectFile<Schema extends z.ZodType>(
     return { state: "invalid", reason: describeReadError(error), fingerprint };
   }
 
-  let text: string;
-  let fingerprint: Fingerprint;
-  try {
-    fingerprint = fingerprintOf(await handle.stat());
-    text = await handle.readFile("utf8");
-  } catch (error) {
-    return { state: "invalid", reason: describeReadError(error), fingerprint: null };
-  } finally {
-    await handle.close();
-  }
+  const fingerprint = fingerprintOf(loaded.stats);
+  const { bytes } = loaded;
+  // A byte order mark is not JSON, but editors on Windows add one.
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 
   let value: unknown;
   try {
-    // A byte order mark is not JSON, but editors on Windows add one.
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    value = JSON.parse(bytes.toString("utf8", start));
   } catch (error) {
     return { state: "invalid", reason: `not valid JSON (${(error as Error).message})`, fingerprint };
   }
@@ -71,11 +118,17 @@ export async function readProjectFile<Schema extends z.ZodType>(
  * Returns the current fingerprint of `file` without reading it: null when it is missing.
  * Other stat errors are raised.
  */
-export async function statFingerprint(file: string): Promise<Fingerprint> {
-  try {
-    return fingerprintOf(await stat(file));
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
+export function statFingerprint(file: string): Promise<Fingerprint> {
+  // The callback API costs about a quarter less CPU than fs/promises; reconcile stats every
+  // tracked path of every project.
+  return new Promise((resolve, reject) => {
+    stat(file, (error, stats) => {
+      if (error && !isNotFound(error)) {
+        reject(error);
+        return;
+      }
+
+      resolve(error ? null : fingerprintOf(stats));
+    });
+  });
 }
