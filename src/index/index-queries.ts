@@ -65,7 +65,11 @@ export function readTotals(reader: StoreReader): IndexTotals {
  * Lists one page of projects, newest `created_at` first (ties by id). Filtering and sorting run
  * over the compact summaries, so only the records of the returned page are read.
  */
-export function listProjects(reader: StoreReader, query: ListProjectsQuery): ProjectPage {
+export function listProjects(
+  reader: StoreReader,
+  query: ListProjectsQuery,
+  matches: readonly string[] = matchingProjectIds(reader, query),
+): ProjectPage {
   const { page, size } = query;
   if (!Number.isInteger(page) || page < 1) {
     throw new RangeError(`Expected page to be an integer of at least 1, got ${page}.`);
@@ -74,6 +78,23 @@ export function listProjects(reader: StoreReader, query: ListProjectsQuery): Pro
     throw new RangeError(`Expected size to be an integer from 1 to ${MAX_PAGE_SIZE}, got ${size}.`);
   }
 
+  const items = matches
+    .slice((page - 1) * size, page * size)
+    .flatMap((id) => reader.get<ProjectRecord>(projectKey(id)) ?? []);
+  return {
+    items,
+    pagination: { page, size, total: matches.length, pages: Math.ceil(matches.length / size) },
+  };
+}
+
+/**
+ * Lists the ids of the projects that pass the status and search filters of `query`, newest
+ * first. It reads every summary, so callers that list often keep the result until the next commit.
+ */
+export function matchingProjectIds(
+  reader: StoreReader,
+  query: Pick<ListProjectsQuery, "status" | "search">,
+): string[] {
   const search = query.search?.trim().toLowerCase() ?? "";
   const matches: Array<{ id: string; createdMs: number }> = [];
   for (const { key, value } of reader.entries<ProjectSummary>(SUMMARY_PREFIX)) {
@@ -85,14 +106,7 @@ export function listProjects(reader: StoreReader, query: ListProjectsQuery): Pro
   }
 
   matches.sort(compareNewestFirst);
-
-  const items = matches
-    .slice((page - 1) * size, page * size)
-    .flatMap((match) => reader.get<ProjectRecord>(projectKey(match.id)) ?? []);
-  return {
-    items,
-    pagination: { page, size, total: matches.length, pages: Math.ceil(matches.length / size) },
-  };
+  return matches.map((match) => match.id);
 }
 
 /** Reads the stored fingerprints of every project, by project id. */

@@ -360,3 +360,28 @@ test("open drops an index of another format", async () => {
   assert.equal(emptied, 0);
   assert.equal(index.getProject("p1")?.total_clips, 8);
 });
+
+test("listProjects follows commits after listing", async () => {
+  await writeFixture({ id: "a", status: "completed", clips: 2, collections: 1 });
+  await index.refreshProject("a");
+  const first = index.listProjects({ page: 1, size: 10 });
+  const firstCompleted = index.listProjects({ page: 1, size: 10, status: "completed" });
+
+  await writeFixture({ id: "b", status: "failed", clips: 1, collections: 0 });
+  await index.refreshProject("b");
+  await rm(path.join(projectsDir, "a"), { recursive: true });
+  await index.refreshProject("a");
+  const second = index.listProjects({ page: 1, size: 10 });
+  const secondCompleted = index.listProjects({ page: 1, size: 10, status: "completed" });
+
+  assert.deepEqual(
+    first.items.map((item) => item.id),
+    ["a"],
+  );
+  assert.equal(firstCompleted.pagination.total, 1);
+  assert.deepEqual(
+    second.items.map((item) => item.id),
+    ["b"],
+  );
+  assert.equal(secondCompleted.pagination.total, 0);
+});
