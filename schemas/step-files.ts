@@ -55,7 +55,7 @@ export const highScoreFileSchema = z.object({
   threshold: z.number(),
   candidates: z.number().int().nonnegative(),
   best_score: z.number().nullable(),
-  /** Why no clip was kept, when none reached the threshold. */
+  /** Reason no clip was kept, when none reached the threshold. */
   message: z.string().optional(),
   topics: z.array(scoredTopicSchema),
 });

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import type { Locale } from "../shared/locale.ts";
 import { SETTING_SPECS, type SettingName, type Settings, settingsSchema } from "./settings.ts";
 
-/** What the command line asks the program to do. */
+/** Request parsed from the command line. */
 export type CliRequest =
   | { kind: "help" }
   | { kind: "version" }

@@ -144,7 +144,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     for (const projectId of index.projectIdsWithStatus(status)) queue.enqueue(projectId);
   }
   // Projects that another daemon sharing the data folder created, or left unfinished when it
-  // died, reach this daemon through the index; the project lock decides who runs them.
+  // died, reach this daemon through the index. The project lock decides who runs them.
   index.on("change", ({ projectId, record }) => {
     if (record?.status === "pending" || record?.status === "processing") queue.enqueue(projectId);
   });

@@ -13,9 +13,9 @@ export interface JobQueueOptions {
 }
 
 /**
- * Runs project pipelines with bounded concurrency. A project is queued at most once at a
- * time; a project locked by another process is tried again later, so one whose holder died is
- * taken over once its lock turns stale.
+ * Runs project pipelines with bounded concurrency. A project is queued at most once at a time.
+ * A project locked by another process is tried again later, so a project whose lock holder
+ * died is taken over once its lock turns stale.
  */
 export class JobQueue {
   readonly #queue: PQueue;

@@ -5,7 +5,7 @@ import type { Logger } from "../shared/logger.ts";
 import type { Analyzer, AnalyzerOptions } from "./analyzer/types.ts";
 import type { CutMode, FfmpegBinaries } from "./ffmpeg.ts";
 
-/** What every step gets: the project, its paths and the shared tools. */
+/** Inputs of every step: the project, its paths and the shared tools. */
 export interface StepContext {
   projectId: string;
   paths: ProjectPaths;
@@ -23,7 +23,7 @@ export interface StepContext {
   reportProgress(fraction: number, message: string): void;
 }
 
-/** How a step ended. A failure carries a stable code, a message and what to do next. */
+/** Outcome of a step. A failure carries a stable code, a message and a hint on what to do next. */
 export type StepOutcome =
   | { status: "done"; summary?: Record<string, unknown> }
   | { status: "failed"; code: string; message: string; hint: string };

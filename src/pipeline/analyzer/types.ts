@@ -11,9 +11,9 @@ import type { Logger } from "../../shared/logger.ts";
 
 /** Settings the language steps share, whichever analyzer runs them. */
 export interface AnalyzerOptions {
-  /** Shortest clip in seconds. @default 30 */
+  /** Minimum clip length in seconds. @default 30 */
   minClipSeconds: number;
-  /** Longest clip in seconds; a longer topic is split. @default 300 */
+  /** Maximum clip length in seconds; a longer topic is split. @default 300 */
   maxClipSeconds: number;
   /** Topics scoring below this (0 to 1) are not kept as clips. @default 0.5 */
   scoreThreshold: number;
