@@ -9,7 +9,7 @@ import { copyFile, mkdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCli } from "../src/daemon/cli-args.ts";
-import { startDaemon } from "../src/daemon/daemon.ts";
+import { ListenError, startDaemon } from "../src/daemon/daemon.ts";
 import { generateTestVideo, resolveFfmpegBinaries } from "../src/pipeline/ffmpeg.ts";
 import { pickLocale } from "../src/shared/locale.ts";
 import { createLogger } from "../src/shared/logger.ts";
@@ -19,17 +19,22 @@ const demoDir = path.join(root, ".demo");
 const sampleSubtitle = path.join(root, "samples", "talk.zh.srt");
 const locale = pickLocale(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG);
 const exitWhenDone = process.argv.includes("--exit");
+const { version } = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as {
+  version: string;
+};
 
 const TEXT = {
   en: {
     generating: "Generating the sample video (about 6 minutes of test pattern and tone)…",
     starting: "Starting the daemon on a fresh data folder:",
     dropped: "Dropped the sample into the inbox. Processing:",
-    done: (clips: number, collections: number) => `Done: ${clips} clips and ${collections} collections.`,
+    done: (clips: number, collections: number) =>
+      `Done: ${clips} ${clips === 1 ? "clip" : "clips"} and ${collections} ${collections === 1 ? "collection" : "collections"}.`,
     failed: (message: string) => `The sample project failed: ${message}`,
     look: "Look at:",
     logs: "Daemon log:",
     serving: "Serving until Ctrl-C.",
+    portBusy: (port: number) => `Port ${port} is in use; serving on a free port instead.`,
   },
   zh: {
     generating: "正在生成示例视频（约 6 分钟的测试画面和音调）……",
@@ -40,6 +45,7 @@ const TEXT = {
     look: "可以查看：",
     logs: "守护进程日志：",
     serving: "持续提供服务，按 Ctrl-C 退出。",
+    portBusy: (port: number) => `端口 ${port} 已被占用，改用一个空闲端口。`,
   },
 }[locale];
 
@@ -75,7 +81,15 @@ async function main(): Promise<void> {
   const logFile = path.join(demoDir, "daemon.log");
   const logger = createLogger(settings.logLevel, createWriteStream(logFile));
   console.log(TEXT.starting, dataDir);
-  const daemon = await startDaemon(settings, logger, "demo");
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    daemon = await startDaemon(settings, logger, version);
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    // The default port is taken (often by another demo), so the demo takes a free one.
+    console.log(TEXT.portBusy(settings.port));
+    daemon = await startDaemon({ ...settings, port: 0 }, logger, version);
+  }
 
   const inbox = path.join(dataDir, "inbox");
   await copyFile(sampleSubtitle, path.join(inbox, "示例演讲.srt"));

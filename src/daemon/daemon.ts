@@ -11,6 +11,7 @@ import type { AnalyzerFactory } from "../pipeline/analyzer/types.ts";
 import { resolveFfmpegBinaries } from "../pipeline/ffmpeg.ts";
 import { runPipeline } from "../pipeline/pipeline-runner.ts";
 import { dataLayout } from "../project/layout.ts";
+import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { startInboxWatcher } from "./inbox-watcher.ts";
 import { ingestVideo, recoverUnfinishedIngests, rejectFile } from "./ingest.ts";
@@ -19,6 +20,24 @@ import type { Settings } from "./settings.ts";
 
 /** Milliseconds after which a project lock whose holder stopped refreshing it is taken over. */
 const STALE_LOCK_MS = 30_000;
+
+/** Raised when the HTTP server cannot listen on the configured address and port. */
+export class ListenError extends Error {
+  override name = "ListenError";
+  readonly code = "LISTEN_FAILED";
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    options?: { cause?: unknown },
+  ) {
+    const reason = (options?.cause as { code?: string } | undefined)?.code ?? "unknown error";
+    super(
+      `Cannot listen on ${host}:${port} (${reason}). Another program may use the port: stop it, or pick another with --port (0 picks a free one).`,
+      options,
+    );
+  }
+}
 
 /** Picks the analyzer from the settings; an LLM configuration error stops start-up here. */
 function createAnalyzerFactory(settings: Settings, logger: Logger): AnalyzerFactory {
@@ -138,7 +157,18 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     corsOrigins: settings.corsOrigins,
     frontendDir: settings.frontendDir,
   });
-  const server = await startHttpServer({ app, host: settings.host, port: settings.port, logger });
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    server = await startHttpServer({ app, host: settings.host, port: settings.port, logger });
+  } catch (error) {
+    await queue.close();
+    await projectWatcher.close();
+    await index.close();
+    if (hasErrorCode(error, "EADDRINUSE", "EACCES", "EADDRNOTAVAIL")) {
+      throw new ListenError(settings.host, settings.port, { cause: error });
+    }
+    throw error;
+  }
 
   for (const status of ["processing", "pending"] as const) {
     for (const projectId of index.projectIdsWithStatus(status)) queue.enqueue(projectId);

@@ -5,7 +5,7 @@ import { pickLocale } from "../shared/locale.ts";
 import { createLogger } from "../shared/logger.ts";
 import { runAnalyzeCommand } from "./analyze-command.ts";
 import { parseCli, renderHelp, SettingsError } from "./cli-args.ts";
-import { startDaemon } from "./daemon.ts";
+import { ListenError, startDaemon } from "./daemon.ts";
 import { runVerifyCommand } from "./verify-command.ts";
 
 const EXPOSURE_ZH =
@@ -78,7 +78,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
 
   const logger = createLogger(request.settings.logLevel);
-  const daemon = await startDaemon(request.settings, logger, packageJson.version);
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    daemon = await startDaemon(request.settings, logger, packageJson.version);
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    process.stderr.write(
+      locale === "zh"
+        ? `无法在 ${error.host}:${error.port} 上监听。可能有其他程序占用了该端口：请先停止它，或用 --port 换一个端口（0 表示自动选择）。\n`
+        : `${error.message}\n`,
+    );
+    return 2;
+  }
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
