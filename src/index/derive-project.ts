@@ -271,7 +271,12 @@ function buildProjectRecord(inputs: RecordInputs): ProjectRecord {
     progress: pipeline?.progress ?? (status === "completed" ? 100 : 0),
     message: pipeline?.message ?? "",
     error: pipeline?.error ?? null,
-    error_message: pipeline?.error?.message ?? (invalid ? `${invalid.file}: ${invalid.reason}` : null),
+    // The hint says what to do next; AutoClip's frontend shows only this one field.
+    error_message: pipeline?.error
+      ? [pipeline.error.message, pipeline.error.hint].filter((part) => part !== "").join(" ")
+      : invalid
+        ? `${invalid.file}: ${invalid.reason}`
+        : null,
     invalid_file: invalid?.file ?? null,
     invalid_reason: invalid?.reason ?? null,
     total_clips: invalid ? null : inputs.clipCount,
