@@ -1,15 +1,15 @@
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { type PipelineFile, pipelineFileSchema } from "../../schemas/pipeline.ts";
 import { projectFileSchema } from "../../schemas/project.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { projectPaths } from "../project/layout.ts";
 import { lockProject, ProjectLockedError } from "../project/lock.ts";
-import { InvalidFileError, readJsonFile } from "../project/read-json.ts";
+import { readJsonFile } from "../project/read-json.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { AnalyzerFactory, AnalyzerOptions } from "./analyzer/types.ts";
 import type { CutMode, FfmpegBinaries } from "./ffmpeg.ts";
+import { readPipelineState } from "./pipeline-state.ts";
 import type { PipelineStep, StepContext, StepOutcome } from "./step-types.ts";
 import { PIPELINE_STEPS } from "./steps/index.ts";
 
@@ -44,21 +44,6 @@ async function fileExists(file: string): Promise<boolean> {
   } catch (error) {
     if (isNotFound(error)) return false;
     throw error;
-  }
-}
-
-/** Reads `pipeline.json`, or a fresh pending state when there is none. */
-async function readPipelineState(file: string): Promise<PipelineFile> {
-  try {
-    return await readJsonFile(file, pipelineFileSchema);
-  } catch (error) {
-    if (!isNotFound(error) && !(error instanceof InvalidFileError)) throw error;
-    return pipelineFileSchema.parse({
-      status: "pending",
-      current_step: null,
-      progress: 0,
-      updated_at: now(),
-    });
   }
 }
 

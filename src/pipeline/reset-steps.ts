@@ -1,12 +1,12 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { MANUAL_COLLECTION_PREFIX } from "../../schemas/edits.ts";
-import { type PipelineFile, pipelineFileSchema, STEP_NAMES, type StepName } from "../../schemas/pipeline.ts";
+import { STEP_NAMES, type StepName } from "../../schemas/pipeline.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { type ProjectFileKey, projectPaths } from "../project/layout.ts";
 import { type LockOptions, withProjectLock } from "../project/lock.ts";
-import { InvalidFileError, readJsonFile } from "../project/read-json.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
+import { readPipelineState } from "./pipeline-state.ts";
 
 export type ResetOptions = Pick<LockOptions, "staleMs" | "waitMs">;
 
@@ -77,25 +77,10 @@ async function emptyVideoFolder(folder: string): Promise<string[]> {
   return removed;
 }
 
-/** Reads `pipeline.json`, or returns a pending state when it is missing or broken. */
-async function readPipeline(file: string): Promise<PipelineFile> {
-  try {
-    return await readJsonFile(file, pipelineFileSchema);
-  } catch (error) {
-    if (!isNotFound(error) && !(error instanceof InvalidFileError)) throw error;
-    return pipelineFileSchema.parse({
-      status: "pending",
-      current_step: null,
-      progress: 0,
-      updated_at: new Date().toISOString(),
-    });
-  }
-}
-
 /** Marks `pipeline.json` pending with no error and `steps` (when given) back to pending. */
 async function markPending(projectDir: string, message: string, steps: readonly StepName[]): Promise<void> {
   const file = projectPaths(projectDir).file("pipeline");
-  const state = await readPipeline(file);
+  const state = await readPipelineState(file);
 
   state.status = "pending";
   state.error = null;
