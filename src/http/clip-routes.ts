@@ -3,13 +3,11 @@ import { z } from "zod";
 import { MAX_EDITED_TITLE_LENGTH } from "../../schemas/edits.ts";
 import { MAX_PAGE_SIZE } from "../index/index-queries.ts";
 import { updateEdits } from "../project/edits-file.ts";
-import { isValidProjectId } from "../project/layout.ts";
 import type { AppEnv } from "./app-env.ts";
 import { toClipShape } from "./autoclip-shapes.ts";
-import { HttpError } from "./errors.ts";
 import { registerRoute } from "./openapi.ts";
 import { parseQuery } from "./parse-query.ts";
-import { editProject, jsonBodyLimit, parseJsonBody, requireClip } from "./project-edits.ts";
+import { editProject, jsonBodyLimit, parseJsonBody, requireClip, requireProject } from "./project-edits.ts";
 import type { RouteDependencies } from "./route-dependencies.ts";
 
 /** Query of the clip and collection lists: one project, paged. */
@@ -68,8 +66,7 @@ export function clipRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
 
   routes.get("/", (c) => {
     const query = parseQuery(c, projectListQuerySchema, c.get("locale"));
-    const project = isValidProjectId(query.project_id) ? index.getProject(query.project_id) : null;
-    if (!project) throw new HttpError(404, "PROJECT_NOT_FOUND", { id: query.project_id });
+    const project = requireProject(index, query.project_id);
 
     const clips = index.listClips(project.id).map((clip) => toClipShape(clip, project));
     return c.json(pageOf(clips, query.page, query.size));

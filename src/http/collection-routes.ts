@@ -3,7 +3,6 @@ import { z } from "zod";
 import { type EditsFile, MAX_EDITED_SUMMARY_LENGTH, MAX_EDITED_TITLE_LENGTH } from "../../schemas/edits.ts";
 import type { CollectionRecord } from "../index/records.ts";
 import { newManualCollectionId, updateEdits } from "../project/edits-file.ts";
-import { isValidProjectId } from "../project/layout.ts";
 import type { AppEnv } from "./app-env.ts";
 import { toCollectionShape } from "./autoclip-shapes.ts";
 import { pageOf, projectListQuerySchema } from "./clip-routes.ts";
@@ -16,6 +15,7 @@ import {
   jsonBodyLimit,
   parseJsonBody,
   requireCollection,
+  requireProject,
   toFileClipIds,
 } from "./project-edits.ts";
 import type { RouteDependencies } from "./route-dependencies.ts";
@@ -177,8 +177,7 @@ export function collectionRoutes(dependencies: RouteDependencies): Hono<AppEnv> 
 
   routes.get("/", (c) => {
     const query = parseQuery(c, projectListQuerySchema, c.get("locale"));
-    const project = isValidProjectId(query.project_id) ? index.getProject(query.project_id) : null;
-    if (!project) throw new HttpError(404, "PROJECT_NOT_FOUND", { id: query.project_id });
+    const project = requireProject(index, query.project_id);
 
     const collections = index.listCollections(project.id).map((entry) => toCollectionShape(entry, project));
     return c.json(pageOf(collections, query.page, query.size));
@@ -193,8 +192,7 @@ export function collectionRoutes(dependencies: RouteDependencies): Hono<AppEnv> 
   /** Creates a hand-made collection in the project's `edits.json`. */
   routes.post("/", jsonBodyLimit, async (c) => {
     const body = await parseJsonBody(c, createBodySchema);
-    const project = isValidProjectId(body.project_id) ? index.getProject(body.project_id) : null;
-    if (!project) throw new HttpError(404, "PROJECT_NOT_FOUND", { id: body.project_id });
+    const project = requireProject(index, body.project_id);
 
     const clipIds = toFileClipIds(dependencies, project.id, body.clip_ids);
     const id = newManualCollectionId();

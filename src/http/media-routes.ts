@@ -4,13 +4,13 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ProjectIndex } from "../index/project-index.ts";
 import type { ClipRecord, CollectionRecord, ProjectRecord } from "../index/records.ts";
-import { isValidProjectId } from "../project/layout.ts";
 import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { AppEnv } from "./app-env.ts";
 import { attachmentDisposition } from "./content-disposition.ts";
 import { HttpError } from "./errors.ts";
 import { registerRoute } from "./openapi.ts";
 import { parseQuery } from "./parse-query.ts";
+import { requireProject } from "./project-edits.ts";
 import { mediaNotFound, sendFile } from "./send-file.ts";
 
 /** Query of `GET /api/v1/projects/{id}/download`: exactly one of the two ids. */
@@ -81,14 +81,6 @@ registerRoute({
   params: fileParams,
   binary: binary("application/octet-stream"),
 });
-
-/** Looks up the project of a media request. Raises a 404 for an id that is not a valid folder name or not indexed. */
-function requireProject(index: ProjectIndex, id: string): ProjectRecord {
-  const record = isValidProjectId(id) ? index.getProject(id) : null;
-  if (!record) throw new HttpError(404, "PROJECT_NOT_FOUND", { id });
-
-  return record;
-}
 
 /** Finds a clip of `projectId` by its public UUIDv5 id or by its id in `clips_metadata.json`. */
 function findClip(index: ProjectIndex, projectId: string, clipId: string): ClipRecord {

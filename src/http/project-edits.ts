@@ -2,8 +2,10 @@ import path from "node:path";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import type { ClipRecord, CollectionRecord } from "../index/records.ts";
+import type { ProjectIndex } from "../index/project-index.ts";
+import type { ClipRecord, CollectionRecord, ProjectRecord } from "../index/records.ts";
 import { ProjectFolderNotFoundError } from "../project/edits-file.ts";
+import { isValidProjectId } from "../project/layout.ts";
 import { ProjectLockedError } from "../project/lock.ts";
 import { InvalidFileError } from "../project/read-json.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -122,6 +124,17 @@ export function findCollection(
   if (projectId === undefined) return null;
 
   return dependencies.index.listCollections(projectId).find((entry) => entry.collection_id === id) ?? null;
+}
+
+/**
+ * Returns the indexed project, or raises a 404 `PROJECT_NOT_FOUND` for an id that is not a
+ * valid folder name or not in the index.
+ */
+export function requireProject(index: Pick<ProjectIndex, "getProject">, id: string): ProjectRecord {
+  const record = isValidProjectId(id) ? index.getProject(id) : null;
+  if (!record) throw new HttpError(404, "PROJECT_NOT_FOUND", { id });
+
+  return record;
 }
 
 /** Returns the clip, or raises a 404 `CLIP_NOT_FOUND`. */

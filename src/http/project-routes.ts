@@ -14,7 +14,7 @@ import { TOTAL_STEPS, toClipShape, toCollectionShape, toProjectShape } from "./a
 import { HttpError } from "./errors.ts";
 import { registerRoute } from "./openapi.ts";
 import { parseQuery } from "./parse-query.ts";
-import { editProject, jsonBodyLimit, parseJsonBody, projectDirOf } from "./project-edits.ts";
+import { editProject, jsonBodyLimit, parseJsonBody, projectDirOf, requireProject } from "./project-edits.ts";
 import type { JobScheduler, RouteDependencies } from "./route-dependencies.ts";
 
 /** Query of `GET /api/v1/projects`. */
@@ -90,13 +90,6 @@ registerRoute({
   status: 202,
 });
 
-function requireProject(dependencies: RouteDependencies, id: string): ProjectRecord {
-  const record = dependencies.index.getProject(id);
-  if (!record) throw new HttpError(404, "PROJECT_NOT_FOUND", { id });
-
-  return record;
-}
-
 function requireJobs(dependencies: RouteDependencies): JobScheduler {
   if (!dependencies.jobs) throw new HttpError(503, "PROCESSING_UNAVAILABLE", undefined);
 
@@ -153,7 +146,7 @@ export function projectRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
 
   routes.get("/:id", (c) => {
     const query = parseQuery(c, detailQuerySchema, c.get("locale"));
-    const record = requireProject(dependencies, c.req.param("id"));
+    const record = requireProject(dependencies.index, c.req.param("id"));
     const body: Record<string, unknown> = { ...toProjectShape(record) };
 
     if (query.include_clips) {
@@ -166,7 +159,7 @@ export function projectRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
   });
 
   routes.get("/:id/status", (c) => {
-    const record = requireProject(dependencies, c.req.param("id"));
+    const record = requireProject(dependencies.index, c.req.param("id"));
 
     return c.json({
       project_id: record.id,
@@ -194,7 +187,7 @@ export function projectRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
 
   /** Queues a pending project. A failed one is marked pending first, like a retry. */
   routes.post("/:id/process", async (c) => {
-    const record = requireProject(dependencies, c.req.param("id"));
+    const record = requireProject(dependencies.index, c.req.param("id"));
     const jobs = requireJobs(dependencies);
     requireStatus(record, "processed", ["pending", "failed", "processing"]);
 
@@ -208,7 +201,7 @@ export function projectRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
 
   /** Resumes a failed project at the step that failed. */
   routes.post("/:id/retry", async (c) => {
-    const record = requireProject(dependencies, c.req.param("id"));
+    const record = requireProject(dependencies.index, c.req.param("id"));
     const jobs = requireJobs(dependencies);
     requireStatus(record, "retried", ["failed", "pending"]);
 
@@ -220,7 +213,7 @@ export function projectRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
 
   /** Deletes the files of one step and every later step, then queues the project. */
   routes.post("/:id/restart-step", jsonBodyLimit, async (c) => {
-    const record = requireProject(dependencies, c.req.param("id"));
+    const record = requireProject(dependencies.index, c.req.param("id"));
     const jobs = requireJobs(dependencies);
     const { step } = await parseJsonBody(c, restartBodySchema);
 
