@@ -1,6 +1,6 @@
 /**
  * Child process of {@link probeIndex}: opens the index folder given as the first argument
- * read-only and reads every entry. A corrupt LMDB file can crash the process with a
+ * read-only and walks every key, which touches every page of the tree without decoding values. A corrupt LMDB file can crash the process with a
  * segmentation fault, which is why this runs apart from the daemon.
  */
 import { openStore } from "./lmdb-store.ts";
@@ -13,8 +13,6 @@ if (!indexDir) {
 
 const store = await openStore(indexDir, { readOnly: true });
 let entries = 0;
-for (const entry of store.entries("")) {
-  if (entry.value !== undefined) entries += 1;
-}
+for (const _key of store.keys("")) entries += 1;
 await store.close();
 process.stdout.write(`${JSON.stringify({ entries })}\n`);

@@ -17,7 +17,7 @@ const CHILD_SCRIPT = fileURLToPath(new URL("./probe-index-child.ts", import.meta
 const PROBE_TIMEOUT_MS = 60_000;
 
 /**
- * Checks that the index folder can be opened and read in full, in a child process: LMDB
+ * Checks in a child process that the index folder can be opened and every key read. LMDB
  * crashes its process with a segmentation fault on some corrupt files, and the daemon must
  * survive that to move the folder aside and rebuild it.
  */
