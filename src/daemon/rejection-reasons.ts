@@ -1,4 +1,4 @@
-/** Why a dropped file could not be ingested, in both languages. */
+/** Reason a dropped file could not be ingested, in both languages. */
 export interface RejectionReason {
   code: string;
   message: string;

@@ -84,13 +84,13 @@ export const SETTING_SPECS = {
     flag: "min-clip-seconds",
     env: "AUTOCLIP_MIN_CLIP_SECONDS",
     type: "string",
-    help: { en: "Shortest clip (seconds). Default: 30", zh: "切片的最短时长（秒）。默认：30" },
+    help: { en: "Minimum clip length (seconds). Default: 30", zh: "切片的最短时长（秒）。默认：30" },
   },
   maxClipSeconds: {
     flag: "max-clip-seconds",
     env: "AUTOCLIP_MAX_CLIP_SECONDS",
     type: "string",
-    help: { en: "Longest clip (seconds). Default: 300", zh: "切片的最长时长（秒）。默认：300" },
+    help: { en: "Maximum clip length (seconds). Default: 300", zh: "切片的最长时长（秒）。默认：300" },
   },
   scoreThreshold: {
     flag: "score-threshold",

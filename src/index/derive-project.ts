@@ -271,7 +271,7 @@ function buildProjectRecord(inputs: RecordInputs): ProjectRecord {
     progress: pipeline?.progress ?? (status === "completed" ? 100 : 0),
     message: pipeline?.message ?? "",
     error: pipeline?.error ?? null,
-    // The hint says what to do next; AutoClip's frontend shows only this one field.
+    // The hint tells what to do next, and AutoClip's frontend shows only this one field.
     error_message: pipeline?.error
       ? [pipeline.error.message, pipeline.error.hint].filter((part) => part !== "").join(" ")
       : invalid

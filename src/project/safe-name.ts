@@ -1,4 +1,4 @@
-/** Longest file-name part built from a title, in UTF-8 bytes; file systems allow 255. */
+/** Maximum length of the file-name part built from a title, in UTF-8 bytes, well under the usual 255. */
 const MAX_TITLE_BYTES = 120;
 
 /**
