@@ -194,6 +194,28 @@ test("parseCli reports errors in Chinese", () => {
   assert.match(message, /--port（AUTOCLIP_PORT）= "abc"/);
 });
 
+test("parseCli words zod reasons in Chinese", () => {
+  const message = settingsErrorOf(["--port", "abc", "--concurrency", "0"], {}, "zh");
+  const reasons = message.split("\n").slice(1);
+
+  assert.equal(reasons.length, 2);
+  for (const line of reasons) assert.doesNotMatch(line, /[A-Za-z]{4,}\s[a-z]{3,}/, line);
+});
+
+test("parseCli words refinements in Chinese", () => {
+  const clipBounds = settingsErrorOf(["--min-clip-seconds", "100", "--max-clip-seconds", "60"], {}, "zh");
+  const llm = settingsErrorOf(["--analyzer", "llm"], {}, "zh");
+
+  assert.match(clipBounds, /不能大于 max-clip-seconds（60）/);
+  assert.match(llm, /--llm-base-url（AUTOCLIP_LLM_BASE_URL）= null：使用 --analyzer llm 时必填/);
+});
+
+test("parseCli words flag errors in Chinese", () => {
+  assert.match(settingsErrorOf(["--bogus"], {}, "zh"), /未知参数 --bogus。运行 autoclipd --help/);
+  assert.match(settingsErrorOf(["--port"], {}, "zh"), /参数 --port 缺少值/);
+  assert.match(settingsErrorOf(["--help=1"], {}, "zh"), /参数 --help 不接受值/);
+});
+
 test("parseCli rejects an unknown flag", () => {
   const message = settingsErrorOf(["--bogus"]);
 

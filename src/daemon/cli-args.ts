@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { z } from "zod";
 import type { Locale } from "../shared/locale.ts";
 import { SETTING_SPECS, type SettingName, type Settings, settingsSchema } from "./settings.ts";
 
@@ -33,6 +34,8 @@ const MESSAGES = {
     analyzeFile: "autoclipd analyze needs one subtitle file: autoclipd analyze FILE [--json]",
     setting: (flag: string, env: string, value: string, reason: string) =>
       `  --${flag} (${env}) = ${value}: ${reason}`,
+    requiredWithLlm: "is required with --analyzer llm",
+    minAboveMax: (max: string) => `must not be greater than max-clip-seconds (${max})`,
   },
   zh: {
     invalid: "设置无效，请修改以下各项后重新启动：",
@@ -41,6 +44,12 @@ const MESSAGES = {
     analyzeFile: "autoclipd analyze 需要一个字幕文件：autoclipd analyze 文件 [--json]",
     setting: (flag: string, env: string, value: string, reason: string) =>
       `  --${flag}（${env}）= ${value}：${reason}`,
+    requiredWithLlm: "使用 --analyzer llm 时必填",
+    minAboveMax: (max: string) => `不能大于 max-clip-seconds（${max}）`,
+    unknownOption: (option: string) => `未知参数 ${option}`,
+    missingValue: (option: string) => `参数 ${option} 缺少值`,
+    unexpectedValue: (option: string) => `参数 ${option} 不接受值`,
+    unexpectedPositional: (value: string) => `多余的参数 ${value}`,
   },
 } as const;
 
@@ -61,7 +70,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, locale: Locale)
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new SettingsError(messages.badArgs((error as Error).message), { cause: error });
+    throw new SettingsError(messages.badArgs(describeArgsError(error as ArgsError, locale)), {
+      cause: error,
+    });
   }
 
   if (parsed.values.help) return { kind: "help" };
@@ -83,13 +94,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, locale: Locale)
     else if (fromEnv !== undefined && fromEnv !== "") raw[name] = fromEnv;
   }
 
-  const result = settingsSchema.safeParse(raw);
+  // zod ships a Simplified Chinese error map; the settings' own refinements carry a reason
+  // code in `params` so they can be worded per language here.
+  const result = settingsSchema.safeParse(raw, locale === "zh" ? { error: ZH_ERROR_MAP } : undefined);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "") as SettingName;
       const spec = SETTING_SPECS[name];
       const value = SECRET_SETTINGS.has(name) ? "(hidden)" : JSON.stringify(raw[name] ?? null);
-      return spec ? messages.setting(spec.flag, spec.env, value, issue.message) : `  ${issue.message}`;
+      const reason = describeCustomIssue(issue, raw, locale) ?? issue.message;
+      return spec ? messages.setting(spec.flag, spec.env, value, reason) : `  ${reason}`;
     });
     throw new SettingsError([messages.invalid, ...lines].join("\n"));
   }
@@ -101,6 +115,44 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, locale: Locale)
     file,
     json: parsed.values.json === true,
   };
+}
+
+const ZH_ERROR_MAP = z.locales.zhCN().localeError;
+
+type ArgsError = Error & { code?: string };
+
+/** Words a `node:util` parseArgs error for the user; node's own messages are English only. */
+function describeArgsError(error: ArgsError, locale: Locale): string {
+  if (locale === "en") return error.message;
+  const messages = MESSAGES.zh;
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? "";
+  const option = quoted.split(" ")[0] ?? quoted;
+  switch (error.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return messages.unknownOption(option);
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return error.message.includes("does not take")
+        ? messages.unexpectedValue(option)
+        : messages.missingValue(option);
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return messages.unexpectedPositional(quoted);
+    default:
+      return error.message;
+  }
+}
+
+/** Words a refinement of the settings schema, found by the reason code in its `params`. */
+function describeCustomIssue(
+  issue: z.core.$ZodIssue,
+  raw: Record<string, unknown>,
+  locale: Locale,
+): string | undefined {
+  if (issue.code !== "custom") return undefined;
+  const messages = MESSAGES[locale];
+  const reason = (issue.params as { reason?: string } | undefined)?.reason;
+  if (reason === "required-with-llm") return messages.requiredWithLlm;
+  if (reason === "min-above-max") return messages.minAboveMax(String(raw.maxClipSeconds ?? 300));
+  return undefined;
 }
 
 /** Renders `--help` in the given language. */

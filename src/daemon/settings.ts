@@ -294,7 +294,7 @@ export const settingsSchema = z
     llmApiKey: z.string().min(1).optional(),
     llmModel: z.string().min(1).optional(),
     llmTimeoutSeconds: z.coerce.number().min(1).max(3600).default(120),
-    apiToken: z.string().min(8, "must be at least 8 characters").optional(),
+    apiToken: z.string().min(8).optional(),
     insecureNoAuth: flagBoolean.default(false),
     corsOrigins: z
       .string()
@@ -312,13 +312,16 @@ export const settingsSchema = z
   .refine((value) => value.analyzer !== "llm" || value.llmBaseUrl !== undefined, {
     path: ["llmBaseUrl"],
     message: "is required with --analyzer llm",
+    params: { reason: "required-with-llm" },
   })
   .refine((value) => value.analyzer !== "llm" || value.llmModel !== undefined, {
     path: ["llmModel"],
     message: "is required with --analyzer llm",
+    params: { reason: "required-with-llm" },
   })
   .refine((value) => value.minClipSeconds <= value.maxClipSeconds, {
     path: ["minClipSeconds"],
+    params: { reason: "min-above-max" },
     error: (issue) =>
       `must not be greater than max-clip-seconds (${(issue.input as { maxClipSeconds: number }).maxClipSeconds})`,
     // zod 4 skips an object's refinements once any field is invalid. Running this one unless a
