@@ -1,5 +1,6 @@
 import type { ScoredTopic, TitledTopic, TranscriptFile } from "../../../../schemas/step-files.ts";
 import { countCjkCharacters } from "../../subtitles/cjk.ts";
+import { cutChineseAtWords } from "./cut-words.ts";
 import { makeTitlesDistinct } from "./distinct-titles.ts";
 import { buildPhraseTable, type KeyPhrase } from "./key-phrases.ts";
 import { rankKeyPhrases } from "./rank-phrases.ts";
@@ -32,12 +33,14 @@ function cutChineseTitle(clause: string, phrases: readonly KeyPhrase[]): string 
   const characters = Array.from(clause);
   if (characters.length <= MAX_CHINESE_TITLE) return clause;
 
-  // Start the window at the first key phrase, so the cut keeps what made the clause win.
+  // Start the window at the first key phrase, so the cut keeps what made the clause win, and
+  // cut at word boundaries so no word is split.
   const firstPhrase = phrases.map((phrase) => clause.indexOf(phrase.text)).filter((at) => at >= 0);
   const firstIndex =
     firstPhrase.length > 0 ? Array.from(clause.slice(0, Math.min(...firstPhrase))).length : 0;
   const start = Math.max(0, Math.min(firstIndex, characters.length - MAX_CHINESE_TITLE));
-  return characters.slice(start, start + MAX_CHINESE_TITLE).join("");
+  const startIndex = characters.slice(0, start).join("").length;
+  return cutChineseAtWords(clause, startIndex, MAX_CHINESE_TITLE);
 }
 
 /**
@@ -96,7 +99,7 @@ function fallbackTitle(cueTexts: readonly string[], id: string, language: "zh" |
   const first = cueTexts.find((text) => text.trim() !== "") ?? "";
   if (language === "zh") {
     const clause = cleanClause(first.split(CLAUSE_BREAK)[0] ?? "");
-    return clause !== "" ? Array.from(clause).slice(0, MAX_CHINESE_TITLE).join("") : `片段 ${id}`;
+    return clause !== "" ? cutChineseAtWords(clause, 0, MAX_CHINESE_TITLE) : `片段 ${id}`;
   }
   return first !== "" ? truncateAtWord(first, MAX_ENGLISH_TITLE) : `Clip ${id}`;
 }
