@@ -21,7 +21,7 @@ export class SettingsError extends Error {
 const COMMANDS = ["serve", "verify", "analyze"] as const;
 
 /** Settings whose values are secrets and never printed, not even in an error message. */
-const SECRET_SETTINGS = new Set<string>(["llmApiKey", "apiToken"]);
+const SECRET_SETTINGS = new Set<string>(["llmApiKey", "speechApiKey", "apiToken"]);
 export type Command = (typeof COMMANDS)[number];
 
 const MESSAGES = {

@@ -10,6 +10,7 @@ import { createLlmAnalyzerFactory } from "../pipeline/analyzer/llm/index.ts";
 import type { AnalyzerFactory } from "../pipeline/analyzer/types.ts";
 import { resolveFfmpegBinaries } from "../pipeline/ffmpeg.ts";
 import { runPipeline } from "../pipeline/pipeline-runner.ts";
+import { type ResolvedSpeechConfig, resolveSpeechConfig } from "../pipeline/speech/speech-config.ts";
 import { dataLayout } from "../project/layout.ts";
 import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -54,6 +55,27 @@ function createAnalyzerFactory(settings: Settings, logger: Logger): AnalyzerFact
     },
     logger,
   );
+}
+
+/** Builds the speech recognition config from the settings, or returns undefined when it is off. */
+function speechConfigOf(settings: Settings): ResolvedSpeechConfig | undefined {
+  if (settings.speechRecognizer === "none") return undefined;
+
+  return resolveSpeechConfig({
+    kind: settings.speechRecognizer,
+    baseUrl: settings.speechBaseUrl,
+    apiKey: settings.speechApiKey,
+    model: settings.speechModel,
+    language: settings.speechLanguage,
+    whisperCppPath: settings.whisperCppPath,
+    whisperCppModel: settings.whisperCppModel,
+    whisperCppOutput: settings.whisperCppOutput,
+    timeoutMs: settings.speechTimeoutSeconds * 1000,
+    concurrency: settings.speechConcurrency,
+    maxChunkSeconds: settings.speechChunkSeconds,
+    maxChunkBytes: Math.round(settings.speechChunkMb * 1e6),
+    overlapSeconds: settings.speechOverlapSeconds,
+  });
 }
 
 /** A running daemon. */
@@ -116,6 +138,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
 
   const binaries = resolveFfmpegBinaries({ ffmpeg: settings.ffmpegPath, ffprobe: settings.ffprobePath });
   const createAnalyzer = createAnalyzerFactory(settings, logger);
+  const speech = speechConfigOf(settings);
   const queue = new JobQueue({
     concurrency: settings.concurrency,
     lockedRetryMs: STALE_LOCK_MS + 1000,
@@ -135,6 +158,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
           binaries,
           encoderPreset: settings.encoderPreset,
           cutMode: settings.cutMode,
+          ...(speech && { speech }),
           logger,
           staleLockMs: STALE_LOCK_MS,
         },

@@ -194,7 +194,11 @@ describe("transcriptStep", () => {
     assert.equal(failed.code, "SUBTITLE_MISSING");
     assert.match(failed.message, /talk\.mp4 came without a subtitle file and has no subtitle stream/);
     assert.match(failed.hint, /talk\.srt, talk\.vtt or talk\.ass/);
-    assert.match(failed.hint, /speech recognition, which is not configured/);
+    assert.match(failed.hint, /configure a speech recognizer \(--speech-recognizer openai or whisper-cpp\)/);
+    const chinese = failed as { message_zh?: string; hint_zh?: string };
+    assert.match(chinese.message_zh ?? "", /talk\.mp4 没有附带字幕文件，且没有字幕流/);
+    assert.match(chinese.hint_zh ?? "", /talk\.srt, talk\.vtt or talk\.ass/);
+    assert.match(chinese.hint_zh ?? "", /配置语音识别器/);
     assert.equal(existsSync(project.context.paths.file("transcript")), false);
   });
 
