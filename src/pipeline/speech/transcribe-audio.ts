@@ -130,7 +130,7 @@ export async function transcribeAudio(options: TranscribeAudioOptions): Promise<
       let finished = 0;
       const queue = new PQueue({ concurrency: config.concurrency });
 
-      const runChunk = async (plan: PlannedChunk) => {
+      const transcribeChunk = async (plan: PlannedChunk) => {
         const bytes = await wav.readRange(plan.start, plan.end);
         const key = chunkKey(recognizer, bytes);
         const cached = await cache.read(key);
@@ -163,14 +163,20 @@ export async function transcribeAudio(options: TranscribeAudioOptions): Promise<
         );
       };
 
-      for (const plan of plans) {
-        queue
-          .add(() => runChunk(plan))
-          .catch((error: unknown) => {
-            queue.clear();
-            failures.push({ plan, error });
-          });
-      }
+      // The first failure stops every chunk that has not started yet, so that a retry resumes there.
+      let stopped = false;
+      const runChunk = async (plan: PlannedChunk) => {
+        if (stopped) return;
+        try {
+          await transcribeChunk(plan);
+        } catch (error) {
+          stopped = true;
+          queue.clear();
+          failures.push({ plan, error });
+        }
+      };
+
+      for (const plan of plans) queue.add(() => runChunk(plan));
       await queue.onIdle();
       signal.throwIfAborted();
 
