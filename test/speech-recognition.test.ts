@@ -150,6 +150,21 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Eleven Chinese sentences on two subjects, spoken (as the fake server claims) over the fixture audio. */
+const CHINESE_SENTENCES = [
+  "今天我们来聊一聊电话系统的分机号码。",
+  "每个分机号码对应一位用户和一部电话。",
+  "拨打分机号码就可以直接联系到这位用户。",
+  "如果分机占线，系统会提示你留下语音留言。",
+  "语音留言会保存在语音信箱里面。",
+  "接下来我们换个话题，说说网络延迟。",
+  "网络延迟是声音从你传到服务器所需要的时间。",
+  "回声测试可以让你直接听到网络延迟。",
+  "在回声测试中，你说的每句话都会被重复。",
+  "网络延迟太高时，通话就会出现明显的停顿。",
+  "最后，按井号键就可以挂断电话。",
+];
+
 describe("speech recognition in the pipeline", { timeout: 300_000 }, () => {
   test("video without subtitles completes", async () => {
     const server = await serve(answer);
@@ -178,6 +193,44 @@ describe("speech recognition in the pipeline", { timeout: 300_000 }, () => {
 
     assert.equal(result, "completed");
     assert.ok(server.requests.length >= 5, `expected 5 or more chunks, got ${server.requests.length}`);
+    await assertClipsFollowSegments(project.projectDir);
+  });
+
+  test("reply language sets chinese titles", async () => {
+    const chinese = timeSentences(CHINESE_SENTENCES, pcmOf(referenceWav).length / 32_000);
+    const server = await serve(timelineResponder(referenceWav, chinese, "chinese"));
+    const project = await ingest();
+
+    const result = await runPipeline(
+      project.projectDir,
+      dependencies({ baseUrl: server.baseUrl }),
+      new AbortController().signal,
+    );
+
+    assert.equal(result, "completed");
+    const paths = projectPaths(project.projectDir);
+    const transcript = transcriptFileSchema.parse(
+      JSON.parse(await readFile(paths.file("transcript"), "utf8")),
+    );
+    assert.equal(transcript.language, "zh");
+    const clips = clipsMetadataSchema.parse(JSON.parse(await readFile(paths.file("clipsMetadata"), "utf8")));
+    assert.ok(clips.length > 0, "the project has clips");
+    for (const clip of clips)
+      assert.match(clip.generated_title, /\p{Script=Han}/u, `title "${clip.generated_title}" is Chinese`);
+  });
+
+  test("config language wins over the reply", async () => {
+    const server = await serve(timelineResponder(referenceWav, sentences, "chinese"));
+    const project = await ingest();
+
+    const result = await runPipeline(
+      project.projectDir,
+      dependencies({ baseUrl: server.baseUrl, language: "en" }),
+      new AbortController().signal,
+    );
+
+    assert.equal(result, "completed");
+    assert.equal(server.requests[0]?.fields.language, "en");
     await assertClipsFollowSegments(project.projectDir);
   });
 
@@ -212,7 +265,7 @@ describe("speech recognition in the pipeline", { timeout: 300_000 }, () => {
     );
     assert.match(
       localizedErrorMessage(derived.record, "zh") ?? "",
-      /^语音识别器 openai 在第 2 段.*请在 AUTOCLIP_SPEECH_API_KEY/,
+      /^语音识别器 openai 在第 2 段.*。请在 AUTOCLIP_SPEECH_API_KEY/,
     );
     assert.equal(server.requests.length, 2);
 

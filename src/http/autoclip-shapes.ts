@@ -86,7 +86,7 @@ export function localizedErrorMessage(record: ProjectRecord, locale: Locale): st
   const error = record.error;
   if (locale !== "zh" || !error?.message_zh) return record.error_message;
 
-  return [error.message_zh, error.hint_zh ?? ""].filter((part) => part !== "").join(" ");
+  return `${error.message_zh}${error.hint_zh ?? ""}`;
 }
 
 /** Maps a project record to AutoClip's project shape, with the error message in `locale`. */

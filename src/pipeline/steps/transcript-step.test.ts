@@ -12,7 +12,10 @@ import { projectPaths } from "../../project/layout.ts";
 import { silentLogger } from "../../shared/logger.ts";
 import { createEmbeddedAnalyzer } from "../analyzer/embedded/index.ts";
 import { generateTestVideo, resolveFfmpegBinaries } from "../ffmpeg.ts";
+import { createOpenAiRecognizer } from "../speech/openai-recognizer.ts";
+import { resolveSpeechConfig } from "../speech/speech-config.ts";
 import type { StepContext, StepOutcome } from "../step-types.ts";
+import { toTranscriptLanguage } from "./speech-source.ts";
 import { transcriptStep } from "./transcript-step.ts";
 
 const binaries = resolveFfmpegBinaries();
@@ -202,6 +205,26 @@ describe("transcriptStep", () => {
     assert.equal(existsSync(project.context.paths.file("transcript")), false);
   });
 
+  test("no audio fails SPEECH_NO_AUDIO", async () => {
+    const project = await createProject({});
+    const config = resolveSpeechConfig({
+      kind: "openai",
+      baseUrl: "http://127.0.0.1:9/v1",
+      model: "whisper-1",
+    });
+    const context = {
+      ...project.context,
+      speech: { config, recognizer: createOpenAiRecognizer(config, silentLogger) },
+    };
+    const failed = failure(await transcriptStep.run(context));
+    assert.equal(failed.code, "SPEECH_NO_AUDIO");
+    assert.match(
+      failed.message,
+      /talk\.mp4 has no subtitles and no audio track, so speech recognizer openai has nothing to transcribe/,
+    );
+    assert.match((failed as { message_zh?: string }).message_zh ?? "", /没有音轨/);
+  });
+
   test("bitmap stream fails SUBTITLE_MISSING", async () => {
     const mkv = await muxWithSubtitles(pgsSubtitles(), "sup", "copy");
     const project = await createProject({}, { source: "talk.mkv", sourcePath: mkv });
@@ -295,5 +318,17 @@ describe("transcriptStep", () => {
       transcript.cues.map((cue) => cue.text),
       ["Hello, styled world", "Second line"],
     );
+  });
+});
+
+describe("toTranscriptLanguage", () => {
+  test("maps codes and names", () => {
+    assert.equal(toTranscriptLanguage("zh"), "zh");
+    assert.equal(toTranscriptLanguage("zh-CN"), "zh");
+    assert.equal(toTranscriptLanguage("Chinese"), "zh");
+    assert.equal(toTranscriptLanguage("en"), "en");
+    assert.equal(toTranscriptLanguage("english"), "en");
+    assert.equal(toTranscriptLanguage("ja"), undefined);
+    assert.equal(toTranscriptLanguage(null), undefined);
   });
 });
