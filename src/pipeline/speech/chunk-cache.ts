@@ -13,7 +13,7 @@ export const SPEECH_CACHE_FOLDER = "speech-cache";
 const cacheEntrySchema = z.object({
   recognizer: z.string(),
   identity: z.record(z.string(), z.string().nullable()),
-  /** Where the chunk lay on the source timeline when it was sent, for people reading the file. */
+  /** Position of the chunk on the source timeline when it was sent, for people reading the file. */
   chunk: z.object({ index: z.number(), start: z.number(), end: z.number() }),
   created_at: z.string(),
   reply: z.object({ format: z.enum(["verbose_json", "whisper_json", "srt"]), text: z.string() }),

@@ -1,8 +1,8 @@
 import type { Silence } from "../ffmpeg-silence.ts";
 
 /**
- * One planned chunk. `start` and `end` bound the audio sent; `keepFrom` and `keepUntil` bound
- * the segments taken from it, so that each moment of speech is taken from one chunk only.
+ * One planned chunk. `start` and `end` bound the audio sent. `keepFrom` and `keepUntil` bound
+ * the starts of the segments taken from it, so each moment of speech comes from one chunk.
  * Times are seconds on the source timeline.
  */
 export interface PlannedChunk {

@@ -32,7 +32,7 @@ export class SpeechError extends Error {
 
   constructor(
     readonly code: SpeechErrorCode,
-    /** Why the chunk failed, as a clause without a final period. */
+    /** Reason the chunk failed, as a clause without a final period. */
     readonly reason: BilingualText,
     options?: { cause?: unknown },
   ) {
@@ -40,7 +40,7 @@ export class SpeechError extends Error {
   }
 }
 
-/** What to do next after each failure, in both languages. */
+/** Next step after each failure, in both languages. */
 export const SPEECH_HINTS: Record<SpeechErrorCode, BilingualText> = {
   SPEECH_NO_AUDIO: {
     en: "Speech recognition needs an audio track. Add a subtitle file with the video's base name to the inbox together with the video, then drop the video again.",

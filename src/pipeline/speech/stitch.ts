@@ -24,7 +24,7 @@ function overlaps(a: RecognizedSegment, b: RecognizedSegment): boolean {
 
 /**
  * Shifts each chunk's segments onto the source timeline and joins them into one list sorted
- * by start. A segment is taken from the chunk whose keep range holds its start, so a sentence
+ * by start. A segment is taken from the chunk whose keep range contains its start, so a sentence
  * heard twice in an overlap appears once. When the dropped copy has the same text as the kept
  * one, as when a chunk edge cut the kept copy short, the kept copy grows to cover both. Times
  * are clamped to `[0, duration]`, and a cue that runs into the next one is cut at its start.

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
@@ -47,7 +47,9 @@ export interface SpeechFixture {
   sentences: string[] | null;
 }
 
-const MEDIA = "/work/shared/fixtures/media";
+/** Folder of the real recordings; tests that need them are skipped where it is missing. */
+export const FIXTURE_MEDIA = "/work/shared/fixtures/media";
+const MEDIA = FIXTURE_MEDIA;
 const ASTERISK = `${MEDIA}/debian-asterisk-core-sounds-en`;
 
 /** Reads the transcript of one Asterisk prompt from the package's `core-sounds-en.txt.gz`. */
@@ -67,6 +69,9 @@ export function splitSentences(text: string): string[] {
     .map((sentence) => sentence.replace(/\s+/g, " ").trim())
     .filter(Boolean);
 }
+
+/** Skip reason for tests that read the recordings, or false when they are present. */
+export const MISSING_MEDIA: string | false = !existsSync(FIXTURE_MEDIA) && `${FIXTURE_MEDIA} is missing`;
 
 /** Speech fixtures by short name. The JFK excerpt is the public-domain inaugural address line. */
 export const SPEECH_FIXTURES = {
@@ -91,8 +96,8 @@ export function fixtureSentences(name: keyof typeof SPEECH_FIXTURES): string[] |
 }
 
 /**
- * Spreads sentences over `[0.2, duration - 0.2]` seconds in proportion to their length, the
- * way a speaker at an even pace would say them, with a 0.1 s pause before each.
+ * Spreads sentences over `[0.2, duration - 0.2]` seconds in proportion to their length, as
+ * a speaker at an even pace would speak them, with a 0.1 s pause before each.
  */
 export function timeSentences(sentences: readonly string[], duration: number): RecognizedSegment[] {
   const from = 0.2;
@@ -137,9 +142,9 @@ export function pcmOf(wav: Buffer): Buffer {
 }
 
 /**
- * Builds a responder that transcribes like a recognizer that heard `segments` (source times):
- * it finds where the chunk lies in `reference` (the whole 16 kHz mono audio) and returns, in
- * `verbose_json`, every segment that overlaps the chunk, cut to it and shifted to its start.
+ * Builds a responder that acts as a recognizer that heard `segments` (source times). It finds
+ * the chunk's offset in `reference`, the whole 16 kHz mono audio. It returns, in `verbose_json`,
+ * every segment that overlaps the chunk, cut to the chunk and shifted to its start.
  */
 export function timelineResponder(
   reference: Buffer,

@@ -13,6 +13,7 @@ import {
   durationSegments,
   type FakeTranscriptionServer,
   fixtureSentences,
+  MISSING_MEDIA,
   pcmOf,
   SPEECH_FIXTURES,
   startFakeTranscriptionServer,
@@ -133,7 +134,7 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("transcribeAudio with the openai recognizer", () => {
+describe("transcribeAudio with the openai recognizer", { skip: MISSING_MEDIA }, () => {
   test("single chunk follows the reply", async () => {
     const audio = await reference(SPEECH_FIXTURES.jfk.file);
     const sentences = timeSentences(fixtureSentences("jfk") ?? [], audio.duration);
@@ -262,7 +263,7 @@ describe("transcribeAudio with the openai recognizer", () => {
   });
 });
 
-describe("transcribeAudio errors", () => {
+describe("transcribeAudio errors", { skip: MISSING_MEDIA }, () => {
   test("unreachable endpoint", async () => {
     const baseUrl = await unusedBaseUrl();
     const run = await transcribe(SPEECH_FIXTURES.frontCenter.file, configFor(baseUrl, { maxRetries: 1 }));

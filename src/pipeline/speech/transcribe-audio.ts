@@ -21,7 +21,7 @@ export interface TranscribeAudioOptions {
   input: string;
   /** SRT file to write the transcript to. */
   output: string;
-  /** Folder that holds the reply cache in `speech-cache/`. */
+  /** Folder that contains the reply cache in `speech-cache/`. */
   metadataDir: string;
   config: ResolvedSpeechConfig;
   recognizer: Recognizer;

@@ -7,14 +7,14 @@ import { silentLogger } from "../../shared/logger.ts";
 import { resolveFfmpegBinaries } from "../ffmpeg.ts";
 import { parseSubtitle } from "../subtitles/index.ts";
 import { resolveSpeechConfig, type SpeechConfig } from "./speech-config.ts";
-import { durationSegments, SPEECH_FIXTURES } from "./test-transcription-server.ts";
+import { durationSegments, MISSING_MEDIA, SPEECH_FIXTURES } from "./test-transcription-server.ts";
 import { type TranscribeAudioResult, transcribeAudio } from "./transcribe-audio.ts";
 import { createWhisperCppRecognizer } from "./whisper-cpp-recognizer.ts";
 
 const binaries = resolveFfmpegBinaries();
 
 /**
- * A stand-in for whisper-cli: it logs its arguments, then acts as `mode` in its folder says.
+ * A stand-in for whisper-cli: it logs its arguments, then acts as the `mode` file in its folder names.
  * `ok` writes one segment per 2 s of the input WAV ("Passage number N."), as JSON for -oj
  * or SRT for -osrt; `fail` exits 3; `hang` never finishes; `silent` exits 0 writing nothing.
  */
@@ -128,7 +128,7 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("whisper-cpp recognizer", () => {
+describe("whisper-cpp recognizer", { skip: MISSING_MEDIA }, () => {
   test("reads the json output", async () => {
     await setMode("ok");
     const before = (await calls()).length;

@@ -29,7 +29,7 @@ interface SubtitleSource {
   stream?: SubtitleStreamInfo;
   /** Language known without reading the text, such as a recognizer's; else it is guessed from the cues. */
   language?: "zh" | "en" | undefined;
-  /** What speech recognition reported, when it produced the text. */
+  /** Facts that speech recognition reported, when it produced the text. */
   recognition?: Record<string, unknown>;
 }
 
@@ -50,7 +50,7 @@ function failed(code: string, message: string, hint: string): StepOutcome {
   return { status: "failed", code, message, hint };
 }
 
-/** The stream list of {@link subtitleMissing}'s message, in English and Chinese. */
+/** Describes the subtitle streams for {@link subtitleMissing}'s message, in English and Chinese. */
 function describeFound(streams: readonly SubtitleStreamInfo[]): { en: string; zh: string } {
   const bitmap = streams.filter((stream) => BITMAP_SUBTITLE_CODECS.has(stream.codec));
   if (bitmap.length === streams.length && bitmap.length > 0) {
