@@ -1,18 +1,17 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import PQueue from "p-queue";
 import { writeFileAtomic } from "../../project/atomic-write.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { extractAudio, type FfmpegBinaries } from "../ffmpeg.ts";
 import { detectSilences } from "../ffmpeg-silence.ts";
-import { chunkKey, openSpeechCache } from "./chunk-cache.ts";
+import { openSpeechCache } from "./chunk-cache.ts";
 import { type PlannedChunk, planChunks } from "./chunk-plan.ts";
 import type { Recognizer } from "./recognizer.ts";
-import { parseRawReply } from "./reply-parsers.ts";
 import { maxSecondsForBytes, type ResolvedSpeechConfig } from "./speech-config.ts";
-import { type BilingualText, SPEECH_HINTS, SpeechError, type SpeechErrorCode } from "./speech-errors.ts";
-import { stitchSegments, type TranscribedChunk, toSrt } from "./stitch.ts";
+import { type BilingualText, SPEECH_HINTS, type SpeechError, type SpeechErrorCode } from "./speech-errors.ts";
+import { stitchSegments, toSrt } from "./stitch.ts";
+import { transcribeChunks } from "./transcribe-chunks.ts";
 import { openWav } from "./wav-file.ts";
 
 /** Inputs of {@link transcribeAudio}. */
@@ -49,11 +48,6 @@ export type TranscribeAudioResult =
 interface ChunkFailure {
   plan: PlannedChunk;
   error: SpeechError;
-}
-
-interface ChunkRejection {
-  plan: PlannedChunk;
-  error: unknown;
 }
 
 function clock(seconds: number): string {
@@ -122,82 +116,27 @@ export async function transcribeAudio(options: TranscribeAudioOptions): Promise<
         "transcribing audio",
       );
 
-      const cache = openSpeechCache(options.metadataDir, logger);
-      const transcribed: TranscribedChunk[] = [];
-      const languages: (string | null)[] = [];
-      const failures: ChunkRejection[] = [];
-      let cachedChunks = 0;
-      let finished = 0;
-      const queue = new PQueue({ concurrency: config.concurrency });
-
-      const transcribeChunk = async (plan: PlannedChunk) => {
-        const bytes = await wav.readRange(plan.start, plan.end);
-        const key = chunkKey(recognizer, bytes);
-        const cached = await cache.read(key);
-        let reply = cached;
-        if (!reply) {
-          const file = path.join(work, `chunk-${plan.index + 1}.wav`);
-          await writeFile(file, bytes);
-          reply = await recognizer.transcribe({ ...plan, file, bytes }, signal);
-        }
-
-        // A reply is cached only once it parses, so a reply without timestamps is requested again on retry.
-        const parsed = parseRawReply(reply);
-        if (cached) cachedChunks++;
-        else {
-          await cache.write(key, {
-            recognizer: recognizer.kind,
-            identity: { ...recognizer.identity },
-            chunk: { index: plan.index, start: plan.start, end: plan.end },
-            created_at: new Date().toISOString(),
-            reply,
-          });
-        }
-        transcribed.push({ plan, segments: parsed.segments });
-        languages.push(parsed.language);
-        finished++;
-        logger.debug({ chunk: plan.index + 1, segments: parsed.segments.length }, "chunk transcribed");
-        options.reportProgress?.(
-          finished / plans.length,
-          `transcribed ${finished} of ${plans.length} chunks`,
-        );
-      };
-
-      // The first failure stops every chunk that has not started yet, so that a retry resumes there.
-      let stopped = false;
-      const runChunk = async (plan: PlannedChunk) => {
-        if (stopped) return;
-        try {
-          await transcribeChunk(plan);
-        } catch (error) {
-          stopped = true;
-          queue.clear();
-          failures.push({ plan, error });
-        }
-      };
-
-      for (const plan of plans) queue.add(() => runChunk(plan));
-      await queue.onIdle();
-      signal.throwIfAborted();
-
-      const unexpected = failures.find((failure) => !(failure.error instanceof SpeechError));
-      if (unexpected) throw unexpected.error;
-      const first = (failures as ChunkFailure[]).sort((a, b) => a.plan.index - b.plan.index)[0];
-      if (first) {
+      const result = await transcribeChunks({
+        plans,
+        wav,
+        workDir: work,
+        cache: openSpeechCache(options.metadataDir, logger),
+        recognizer,
+        concurrency: config.concurrency,
+        logger,
+        signal,
+        reportProgress: options.reportProgress,
+      });
+      if (result.failure) {
+        const { plan, error } = result.failure;
         logger.warn(
-          {
-            recognizer: recognizer.kind,
-            chunk: first.plan.index + 1,
-            code: first.error.code,
-            reason: first.error.reason.en,
-          },
+          { recognizer: recognizer.kind, chunk: plan.index + 1, code: error.code, reason: error.reason.en },
           "chunk transcription failed",
         );
-        return failChunk(recognizer, first, plans.length);
+        return failChunk(recognizer, result.failure, plans.length);
       }
 
-      transcribed.sort((a, b) => a.plan.index - b.plan.index);
-      const cues = stitchSegments(transcribed, wav.duration);
+      const cues = stitchSegments(result.chunks, wav.duration);
       if (cues.length === 0) {
         return {
           status: "failed",
@@ -215,8 +154,8 @@ export async function transcribeAudio(options: TranscribeAudioOptions): Promise<
         status: "done",
         cues: cues.length,
         chunks: plans.length,
-        cachedChunks,
-        language: mostFrequent(languages),
+        cachedChunks: result.cachedChunks,
+        language: mostFrequent(result.languages),
         duration: wav.duration,
       };
     } finally {
