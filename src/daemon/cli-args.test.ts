@@ -302,11 +302,8 @@ test("parseCli hides a bad speech api key", () => {
 });
 
 test("parseCli names an overlap too long for the chunk", () => {
-  const message = settingsErrorOf(["--speech-chunk-seconds", "20", "--speech-overlap-seconds", "6"]);
-  assert.match(
-    message,
-    /--speech-overlap-seconds \(AUTOCLIP_SPEECH_OVERLAP_SECONDS\) = "6": must be at most a quarter/,
-  );
+  const message = settingsErrorOf(["--speech-chunk-seconds", "20", "--speech-overlap", "6"]);
+  assert.match(message, /--speech-overlap \(AUTOCLIP_SPEECH_OVERLAP\) = "6": must be at most a quarter/);
 });
 
 test("parseCli names a bad speech language", () => {

@@ -10,7 +10,6 @@ import { createLlmAnalyzerFactory } from "../pipeline/analyzer/llm/index.ts";
 import type { AnalyzerFactory } from "../pipeline/analyzer/types.ts";
 import { resolveFfmpegBinaries } from "../pipeline/ffmpeg.ts";
 import { runPipeline } from "../pipeline/pipeline-runner.ts";
-import { type ResolvedSpeechConfig, resolveSpeechConfig } from "../pipeline/speech/speech-config.ts";
 import { dataLayout } from "../project/layout.ts";
 import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -18,6 +17,7 @@ import { startInboxWatcher } from "./inbox-watcher.ts";
 import { ingestVideo, recoverUnfinishedIngests, rejectFile } from "./ingest.ts";
 import { JobQueue } from "./job-queue.ts";
 import type { Settings } from "./settings.ts";
+import { speechConfigOf } from "./speech-settings.ts";
 
 /** Milliseconds after which a project lock whose holder stopped refreshing it is taken over. */
 const STALE_LOCK_MS = 30_000;
@@ -55,27 +55,6 @@ function createAnalyzerFactory(settings: Settings, logger: Logger): AnalyzerFact
     },
     logger,
   );
-}
-
-/** Builds the speech recognition config from the settings, or returns undefined when it is off. */
-function speechConfigOf(settings: Settings): ResolvedSpeechConfig | undefined {
-  if (settings.speechRecognizer === "none") return undefined;
-
-  return resolveSpeechConfig({
-    kind: settings.speechRecognizer,
-    baseUrl: settings.speechBaseUrl,
-    apiKey: settings.speechApiKey,
-    model: settings.speechModel,
-    language: settings.speechLanguage,
-    whisperCppPath: settings.whisperCppPath,
-    whisperCppModel: settings.whisperCppModel,
-    whisperCppOutput: settings.whisperCppOutput,
-    timeoutMs: settings.speechTimeoutSeconds * 1000,
-    concurrency: settings.speechConcurrency,
-    maxChunkSeconds: settings.speechChunkSeconds,
-    maxChunkBytes: Math.round(settings.speechChunkMb * 1e6),
-    overlapSeconds: settings.speechOverlapSeconds,
-  });
 }
 
 /** A running daemon. */

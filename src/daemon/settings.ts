@@ -282,8 +282,8 @@ export const SETTING_SPECS = {
     },
   },
   speechOverlapSeconds: {
-    flag: "speech-overlap-seconds",
-    env: "AUTOCLIP_SPEECH_OVERLAP_SECONDS",
+    flag: "speech-overlap",
+    env: "AUTOCLIP_SPEECH_OVERLAP",
     type: "string",
     help: {
       en: "Audio shared by consecutive chunks around each cut (seconds, at most a quarter of a chunk). Default: 2",

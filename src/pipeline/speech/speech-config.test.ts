@@ -56,7 +56,7 @@ describe("resolveSpeechConfig", () => {
   });
 
   test("overlap limited by the byte limit", () => {
-    assert.equal(maxSecondsForBytes(320_044), 10);
+    assert.equal(maxSecondsForBytes(320_046), 10);
     const message = problemsOf(() =>
       resolveSpeechConfig({
         kind: "whisper-cpp",

@@ -153,5 +153,6 @@ export const WAV_HEADER_BYTES = 44;
 
 /** Returns the longest chunk, in seconds, whose WAV file fits into `maxBytes`. */
 export function maxSecondsForBytes(maxBytes: number): number {
-  return Math.max(0, maxBytes - WAV_HEADER_BYTES) / AUDIO_BYTES_PER_SECOND;
+  // Chunk edges are rounded to whole samples, which can add one 2-byte sample to a chunk.
+  return Math.max(0, maxBytes - WAV_HEADER_BYTES - 2) / AUDIO_BYTES_PER_SECOND;
 }
