@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { maxSecondsForBytes } from "../pipeline/speech/speech-config.ts";
 
 /** One daemon setting: its flag, environment twin, and help text in both languages. */
 interface SettingSpec {
@@ -469,7 +470,7 @@ export const settingsSchema = z
   .refine(
     (value) =>
       value.speechOverlapSeconds <=
-      Math.min(value.speechChunkSeconds, (value.speechChunkMb * 1e6) / 32_000) / 4,
+      Math.min(value.speechChunkSeconds, maxSecondsForBytes(Math.round(value.speechChunkMb * 1e6))) / 4,
     {
       path: ["speechOverlapSeconds"],
       message:

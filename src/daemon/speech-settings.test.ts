@@ -55,3 +55,36 @@ test("speechConfigOf maps the whisper-cpp flags", () => {
   assert.equal(config.whisperCppModel, "/opt/ggml-base.bin");
   assert.equal(config.whisperCppOutput, "srt");
 });
+
+test("speechConfigOf accepts every overlap the settings accept", () => {
+  // 1 MB holds 31.25 s of audio less one sample and the header, so 7.8125 s is just too long.
+  const message = (() => {
+    try {
+      settingsOf([
+        "--speech-recognizer",
+        "whisper-cpp",
+        "--whisper-cpp-path",
+        "w",
+        "--whisper-cpp-model",
+        "m",
+        "--speech-chunk-mb",
+        "1",
+        "--speech-overlap",
+        "7.8125",
+      ]);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "";
+  })();
+  assert.match(
+    message,
+    /--speech-overlap \(AUTOCLIP_SPEECH_OVERLAP\) = "7\.8125": must be at most a quarter/,
+  );
+
+  const settings = settingsOf([
+    ...["--speech-recognizer", "whisper-cpp", "--whisper-cpp-path", "w", "--whisper-cpp-model", "m"],
+    ...["--speech-chunk-mb", "1", "--speech-overlap", "7.81"],
+  ]);
+  assert.equal(speechConfigOf(settings)?.overlapSeconds, 7.81);
+});
