@@ -57,7 +57,7 @@ test("speechConfigOf maps the whisper-cpp flags", () => {
 });
 
 test("speechConfigOf accepts every overlap the settings accept", () => {
-  // 1 MB holds 31.25 s of audio less one sample and the header, so 7.8125 s is just too long.
+  // A 1 MB chunk has room for 31.25 s of audio less one sample and the header, so 7.8125 s is just too long.
   const message = (() => {
     try {
       settingsOf([

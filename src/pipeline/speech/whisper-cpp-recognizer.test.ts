@@ -14,9 +14,10 @@ import { createWhisperCppRecognizer } from "./whisper-cpp-recognizer.ts";
 const binaries = resolveFfmpegBinaries();
 
 /**
- * A stand-in for whisper-cli: it logs its arguments, then acts as the `mode` file in its folder names.
- * `ok` writes one segment per 2 s of the input WAV ("Passage number N."), as JSON for -oj
- * or SRT for -osrt; `fail` exits 3; `hang` never finishes; `silent` exits 0 writing nothing.
+ * A stand-in for whisper-cli that logs its arguments and then acts as the `mode` file in its
+ * folder names. In `ok` mode it writes one segment per 2 s of the input WAV ("Passage number
+ * N."), as JSON for -oj or SRT for -osrt. In `fail` mode it exits with 3, in `hang` mode it
+ * never finishes, and in `silent` mode it exits with 0 without writing a file.
  */
 const FAKE_WHISPER = `#!${process.execPath}
 const fs = require("node:fs");
