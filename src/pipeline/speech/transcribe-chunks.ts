@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import PQueue from "p-queue";
 import type { Logger } from "../../shared/logger.ts";
@@ -34,6 +34,12 @@ export interface TranscribedChunks {
   failure: { plan: PlannedChunk; error: SpeechError } | null;
 }
 
+/** Removes a chunk's WAV file and the files that whisper.cpp wrote beside it. */
+async function removeChunkFiles(file: string): Promise<void> {
+  const base = file.replace(/\.wav$/, "");
+  await Promise.all([file, `${base}.json`, `${base}.srt`].map((name) => rm(name, { force: true })));
+}
+
 /**
  * Transcribes the planned chunks, `concurrency` at a time, taking each reply from the cache
  * when it has one. A reply is cached only once it parses. After the first failure no further
@@ -57,9 +63,14 @@ export async function transcribeChunks(options: TranscribeChunksOptions): Promis
     const cached = await cache.read(key);
     let reply = cached;
     if (!reply) {
+      // The chunk's files are removed once its reply is in, so a long video leaves one copy of its audio on disk.
       const file = path.join(options.workDir, `chunk-${plan.index + 1}.wav`);
       await writeFile(file, bytes);
-      reply = await recognizer.transcribe({ ...plan, file, bytes }, signal);
+      try {
+        reply = await recognizer.transcribe({ ...plan, file, bytes }, signal);
+      } finally {
+        await removeChunkFiles(file);
+      }
     }
 
     // Parsing comes before caching, so a reply without timestamps is requested again on retry.
