@@ -14,7 +14,10 @@ export interface DetectSilencesOptions {
   input: string;
   /** Level under which audio counts as silence, in dBFS. @default -35 */
   noiseDb?: number;
-  /** Minimum length of a silence in seconds. @default 0.3 */
+  /**
+   * Minimum length of a silence in seconds. Pauses between sentences can be short: in a 73 s
+   * recorded prompt, a 0.3 s minimum found 7 pauses and 0.2 s found 19. @default 0.2
+   */
   minSeconds?: number;
   /** Length of the input in seconds, which closes a silence that runs to the end. */
   duration: number;
@@ -57,7 +60,7 @@ export async function detectSilences(
 ): Promise<Silence[]> {
   const { input, duration, signal, logger } = options;
   const noiseDb = options.noiseDb ?? -35;
-  const minSeconds = options.minSeconds ?? 0.3;
+  const minSeconds = options.minSeconds ?? 0.2;
   // The filter reports at the info level, so -loglevel info is needed and -nostats drops progress lines.
   const args = [
     ...["-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-i", input],

@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { silentLogger } from "../../shared/logger.ts";
 import { unusedBaseUrl } from "../analyzer/llm/test-server.ts";
 import { extractAudio, resolveFfmpegBinaries } from "../ffmpeg.ts";
+import { detectSilences } from "../ffmpeg-silence.ts";
 import { parseSubtitle } from "../subtitles/index.ts";
 import { createOpenAiRecognizer } from "./openai-recognizer.ts";
 import { type ResolvedSpeechConfig, resolveSpeechConfig, type SpeechConfig } from "./speech-config.ts";
@@ -31,6 +32,7 @@ let runs = 0;
 const servers: FakeTranscriptionServer[] = [];
 
 interface Reference {
+  file: string;
   wav: Buffer;
   duration: number;
 }
@@ -40,7 +42,7 @@ async function reference(file: string): Promise<Reference> {
   const output = path.join(root, `reference-${++runs}.wav`);
   await extractAudio({ input: file, output }, binaries);
   const wav = await readFile(output);
-  return { wav, duration: pcmOf(wav).length / 32_000 };
+  return { file: output, wav, duration: pcmOf(wav).length / 32_000 };
 }
 
 async function serve(responder: TranscriptionResponder): Promise<FakeTranscriptionServer> {
@@ -187,6 +189,23 @@ describe("transcribeAudio with the openai recognizer", { skip: MISSING_MEDIA }, 
       assert.ok(seconds <= 15 + 1e-6, `a chunk of ${seconds} s exceeds 15 s`);
     }
     assertCuesMatch(await readCues(run.output), sentences);
+
+    // Each cut lies in the middle of the overlap of the chunks on both sides of it.
+    const samples = pcmOf(audio.wav);
+    const spans = server.requests
+      .map((request) => {
+        const chunk = pcmOf(request.audio);
+        const start = samples.indexOf(chunk) / 32_000;
+        return { start, end: start + chunk.length / 32_000 };
+      })
+      .sort((a, b) => a.start - b.start);
+    const silences = await detectSilences({ input: audio.file, duration: audio.duration }, binaries);
+    for (let index = 1; index < spans.length; index++) {
+      const cut = ((spans[index - 1]?.end ?? 0) + (spans[index]?.start ?? 0)) / 2;
+      const inSilence = silences.some((silence) => silence.start <= cut && cut <= silence.end);
+      assert.ok(inSilence, `cut at ${cut.toFixed(2)} s lies in a silence: ${JSON.stringify(silences)}`);
+    }
+
     const entries = await readdir(path.join(run.metadataDir, "speech-cache"));
     assert.equal(entries.length, result.chunks);
   });
@@ -245,7 +264,7 @@ describe("transcribeAudio with the openai recognizer", { skip: MISSING_MEDIA }, 
     assert.equal(failed.code, "SPEECH_HTTP_ERROR");
     assert.match(
       failed.message.en,
-      /^Speech recognizer openai failed on chunk 3 of \d+ \(0:2\d\.\d–0:[34]\d\.\d\): /,
+      /^Speech recognizer openai failed on chunk 3 of \d+ \(0:\d\d\.\d–0:\d\d\.\d\): /,
     );
     assert.match(failed.message.en, /answered HTTP 500 after 1 attempt\(s\): .*model crashed/);
     assert.match(failed.message.zh, /^语音识别器 openai 在第 3 段（共 \d+ 段/);
