@@ -88,8 +88,11 @@ function failure(result: ProgramResult, program: string, timeoutMs: number): Spe
  * Creates a recognizer that runs a whisper.cpp command-line program (`whisper-cli`, formerly
  * `main`) on each chunk file: `-m MODEL -f CHUNK.wav -of BASE -oj|-osrt -l LANGUAGE -np`, then
  * reads the `BASE.json` or `BASE.srt` file it writes. The language is `auto` when unset.
- * A run is stopped after `timeoutMs`; failures are not retried, because a local program that
+ * A run is stopped after `timeoutMs`. Failures are not retried, because a local program that
  * failed once fails again.
+ *
+ * NOTE: tested only against a fake program that follows whisper-cli's flags and its `-oj`
+ * layout (`transcription[].offsets` in milliseconds), not against a real whisper.cpp build.
  */
 export function createWhisperCppRecognizer(config: ResolvedSpeechConfig, logger: Logger): Recognizer {
   const program = config.whisperCppPath ?? "whisper-cli";
