@@ -31,6 +31,10 @@ export const pipelineErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
   hint: z.string(),
+  /** The message in Chinese, when the step wrote one. */
+  message_zh: z.string().optional(),
+  /** The hint in Chinese, when the step wrote one. */
+  hint_zh: z.string().optional(),
   at: z.iso.datetime({ offset: true }),
 });
 

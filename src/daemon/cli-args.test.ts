@@ -269,3 +269,69 @@ test("renderHelp lists every flag in Chinese", () => {
   assert.match(help, /--help/);
   assert.match(help, /--version/);
 });
+
+test("parseCli speech recognition defaults to none", () => {
+  const settings = settingsOf([]);
+  assert.equal(settings.speechRecognizer, "none");
+  assert.equal(settings.speechChunkSeconds, 600);
+  assert.equal(settings.speechChunkMb, 24);
+  assert.equal(settings.speechOverlapSeconds, 2);
+  assert.equal(settings.speechConcurrency, 2);
+  assert.equal(settings.speechTimeoutSeconds, 300);
+  assert.equal(settings.whisperCppOutput, "json");
+});
+
+test("parseCli reads the speech env twins", () => {
+  const settings = settingsOf([], {
+    AUTOCLIP_SPEECH_RECOGNIZER: "openai",
+    AUTOCLIP_SPEECH_BASE_URL: "http://127.0.0.1:8080/v1",
+    AUTOCLIP_SPEECH_API_KEY: "sk-speech-secret",
+    AUTOCLIP_SPEECH_MODEL: "whisper-1",
+    AUTOCLIP_SPEECH_LANGUAGE: "zh",
+    AUTOCLIP_SPEECH_CHUNK_SECONDS: "120",
+  });
+  assert.equal(settings.speechRecognizer, "openai");
+  assert.equal(settings.speechBaseUrl, "http://127.0.0.1:8080/v1");
+  assert.equal(settings.speechApiKey, "sk-speech-secret");
+  assert.equal(settings.speechModel, "whisper-1");
+  assert.equal(settings.speechLanguage, "zh");
+  assert.equal(settings.speechChunkSeconds, 120);
+});
+
+test("parseCli openai recognizer needs url and model", () => {
+  const message = settingsErrorOf(["--speech-recognizer", "openai", "--speech-api-key", "sk-speech-secret"]);
+  assert.match(
+    message,
+    /--speech-base-url \(AUTOCLIP_SPEECH_BASE_URL\) = null: is required with --speech-recognizer openai/,
+  );
+  assert.match(
+    message,
+    /--speech-model \(AUTOCLIP_SPEECH_MODEL\) = null: is required with --speech-recognizer openai/,
+  );
+});
+
+test("parseCli whisper-cpp needs path and model", () => {
+  const message = settingsErrorOf(["--speech-recognizer", "whisper-cpp"]);
+  assert.match(message, /--whisper-cpp-path \(AUTOCLIP_WHISPER_CPP_PATH\) = null: is required/);
+  assert.match(message, /--whisper-cpp-model \(AUTOCLIP_WHISPER_CPP_MODEL\) = null: is required/);
+});
+
+test("parseCli hides a bad speech api key", () => {
+  const message = settingsErrorOf(["--speech-api-key", ""]);
+  assert.match(message, /--speech-api-key \(AUTOCLIP_SPEECH_API_KEY\) = \(hidden\): /);
+  const flagged = settingsErrorOf(["--speech-recognizer", "bogus", "--speech-api-key", "sk-speech-secret"]);
+  assert.doesNotMatch(flagged, /sk-speech-secret/);
+});
+
+test("parseCli names an overlap too long for the chunk", () => {
+  const message = settingsErrorOf(["--speech-chunk-seconds", "20", "--speech-overlap", "6"]);
+  assert.match(message, /--speech-overlap \(AUTOCLIP_SPEECH_OVERLAP\) = "6": must be at most a quarter/);
+});
+
+test("parseCli names a bad speech language", () => {
+  const message = settingsErrorOf(["--speech-language", "Chinese"]);
+  assert.match(
+    message,
+    /--speech-language \(AUTOCLIP_SPEECH_LANGUAGE\) = "Chinese": must be an ISO 639-1 code/,
+  );
+});

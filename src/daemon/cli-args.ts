@@ -22,7 +22,7 @@ export class SettingsError extends Error {
 const COMMANDS = ["serve", "verify", "analyze"] as const;
 
 /** Settings whose values are secrets and never printed, not even in an error message. */
-const SECRET_SETTINGS = new Set<string>(["llmApiKey", "apiToken"]);
+const SECRET_SETTINGS = new Set<string>(["llmApiKey", "speechApiKey", "apiToken"]);
 export type Command = (typeof COMMANDS)[number];
 
 const MESSAGES = {
@@ -34,7 +34,9 @@ const MESSAGES = {
     analyzeFile: "autoclipd analyze needs one subtitle file: autoclipd analyze FILE [--json]",
     setting: (flag: string, env: string, value: string, reason: string) =>
       `  --${flag} (${env}) = ${value}: ${reason}`,
-    requiredWithLlm: "is required with --analyzer llm",
+    requiredWith: (flag: string) => `is required with ${flag}`,
+    overlapTooLong:
+      "must be at most a quarter of the chunk length set by speech-chunk-seconds and speech-chunk-mb",
     minAboveMax: (max: string) => `must not be greater than max-clip-seconds (${max})`,
   },
   zh: {
@@ -44,7 +46,8 @@ const MESSAGES = {
     analyzeFile: "autoclipd analyze 需要一个字幕文件：autoclipd analyze 文件 [--json]",
     setting: (flag: string, env: string, value: string, reason: string) =>
       `  --${flag}（${env}）= ${value}：${reason}`,
-    requiredWithLlm: "使用 --analyzer llm 时必填",
+    requiredWith: (flag: string) => `使用 ${flag} 时必填`,
+    overlapTooLong: "不能超过 speech-chunk-seconds 和 speech-chunk-mb 所定分段时长的四分之一",
     minAboveMax: (max: string) => `不能大于 max-clip-seconds（${max}）`,
     unknownOption: (option: string) => `未知参数 ${option}`,
     missingValue: (option: string) => `参数 ${option} 缺少值`,
@@ -149,8 +152,10 @@ function describeCustomIssue(
 ): string | undefined {
   if (issue.code !== "custom") return undefined;
   const messages = MESSAGES[locale];
-  const reason = (issue.params as { reason?: string } | undefined)?.reason;
-  if (reason === "required-with-llm") return messages.requiredWithLlm;
+  const params = issue.params as { reason?: string; flag?: string } | undefined;
+  const reason = params?.reason;
+  if (reason === "required-with") return messages.requiredWith(params?.flag ?? "");
+  if (reason === "overlap-too-long") return messages.overlapTooLong;
   if (reason === "min-above-max") return messages.minAboveMax(String(raw.maxClipSeconds ?? 300));
   return undefined;
 }

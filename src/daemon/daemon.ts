@@ -17,6 +17,7 @@ import { startInboxWatcher } from "./inbox-watcher.ts";
 import { ingestVideo, recoverUnfinishedIngests, rejectFile } from "./ingest.ts";
 import { JobQueue } from "./job-queue.ts";
 import type { Settings } from "./settings.ts";
+import { speechConfigOf } from "./speech-settings.ts";
 
 /** Milliseconds after which a project lock whose holder stopped refreshing it is taken over. */
 const STALE_LOCK_MS = 30_000;
@@ -116,6 +117,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
 
   const binaries = resolveFfmpegBinaries({ ffmpeg: settings.ffmpegPath, ffprobe: settings.ffprobePath });
   const createAnalyzer = createAnalyzerFactory(settings, logger);
+  const speech = speechConfigOf(settings);
   const queue = new JobQueue({
     concurrency: settings.concurrency,
     lockedRetryMs: STALE_LOCK_MS + 1000,
@@ -135,6 +137,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
           binaries,
           encoderPreset: settings.encoderPreset,
           cutMode: settings.cutMode,
+          ...(speech && { speech }),
           logger,
           staleLockMs: STALE_LOCK_MS,
         },

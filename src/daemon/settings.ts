@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { maxSecondsForBytes } from "../pipeline/speech/speech-config.ts";
 
 /** One daemon setting: its flag, environment twin, and help text in both languages. */
 interface SettingSpec {
@@ -200,6 +201,123 @@ export const SETTING_SPECS = {
       zh: "单次 LLM 请求的超时时间（秒）。默认：120",
     },
   },
+  speechRecognizer: {
+    flag: "speech-recognizer",
+    env: "AUTOCLIP_SPEECH_RECOGNIZER",
+    type: "string",
+    help: {
+      en: "Speech recognizer for videos without subtitles: none, openai (an OpenAI-compatible /audio/transcriptions endpoint) or whisper-cpp (a local whisper.cpp program). Default: none",
+      zh: "为没有字幕的视频做语音识别：none、openai（兼容 OpenAI 的 /audio/transcriptions 接口）或 whisper-cpp（本地 whisper.cpp 程序）。默认：none",
+    },
+  },
+  speechBaseUrl: {
+    flag: "speech-base-url",
+    env: "AUTOCLIP_SPEECH_BASE_URL",
+    type: "string",
+    help: {
+      en: "Base URL of the OpenAI-compatible transcription endpoint, up to /v1 (URL). Required with --speech-recognizer openai",
+      zh: "兼容 OpenAI 的语音转写接口地址，写到 /v1 为止（URL）。使用 --speech-recognizer openai 时必填",
+    },
+  },
+  speechApiKey: {
+    flag: "speech-api-key",
+    env: "AUTOCLIP_SPEECH_API_KEY",
+    type: "string",
+    help: {
+      en: "API key of the transcription endpoint, sent as a Bearer token; never logged. Prefer the environment variable over the flag",
+      zh: "语音转写接口的 API 密钥，以 Bearer 令牌发送，不会写入日志。建议用环境变量而不是命令行参数",
+    },
+  },
+  speechModel: {
+    flag: "speech-model",
+    env: "AUTOCLIP_SPEECH_MODEL",
+    type: "string",
+    help: {
+      en: "Transcription model, for example whisper-1 or whisper-large-v3. Required with --speech-recognizer openai",
+      zh: "语音转写模型，例如 whisper-1 或 whisper-large-v3。使用 --speech-recognizer openai 时必填",
+    },
+  },
+  speechLanguage: {
+    flag: "speech-language",
+    env: "AUTOCLIP_SPEECH_LANGUAGE",
+    type: "string",
+    help: {
+      en: "Spoken language as an ISO 639-1 code, such as zh or en. Default: detected by the recognizer",
+      zh: "语音的语言，ISO 639-1 代码，例如 zh 或 en。默认：由识别器检测",
+    },
+  },
+  speechTimeoutSeconds: {
+    flag: "speech-timeout",
+    env: "AUTOCLIP_SPEECH_TIMEOUT",
+    type: "string",
+    help: {
+      en: "Timeout of transcribing one audio chunk (seconds). Default: 300",
+      zh: "转写单个音频分段的超时时间（秒）。默认：300",
+    },
+  },
+  speechConcurrency: {
+    flag: "speech-concurrency",
+    env: "AUTOCLIP_SPEECH_CONCURRENCY",
+    type: "string",
+    help: {
+      en: "Audio chunks transcribed at once (count). Default: 2",
+      zh: "同时转写的音频分段数（个）。默认：2",
+    },
+  },
+  speechChunkSeconds: {
+    flag: "speech-chunk-seconds",
+    env: "AUTOCLIP_SPEECH_CHUNK_SECONDS",
+    type: "string",
+    help: {
+      en: "Maximum length of one audio chunk sent to the recognizer (seconds). Default: 600",
+      zh: "发送给识别器的单个音频分段的最长时长（秒）。默认：600",
+    },
+  },
+  speechChunkMb: {
+    flag: "speech-chunk-mb",
+    env: "AUTOCLIP_SPEECH_CHUNK_MB",
+    type: "string",
+    help: {
+      en: "Maximum size of one audio chunk, 16 kHz mono WAV (megabytes of 1,000,000 bytes). Default: 24",
+      zh: "单个音频分段（16 kHz 单声道 WAV）的最大大小（MB，按 1,000,000 字节计）。默认：24",
+    },
+  },
+  speechOverlapSeconds: {
+    flag: "speech-overlap",
+    env: "AUTOCLIP_SPEECH_OVERLAP",
+    type: "string",
+    help: {
+      en: "Audio shared by consecutive chunks around each cut (seconds, at most a quarter of a chunk). Default: 2",
+      zh: "相邻分段在切分点附近共享的音频时长（秒，最多为分段的四分之一）。默认：2",
+    },
+  },
+  whisperCppPath: {
+    flag: "whisper-cpp-path",
+    env: "AUTOCLIP_WHISPER_CPP_PATH",
+    type: "string",
+    help: {
+      en: "whisper.cpp command-line program, such as whisper-cli (path). Required with --speech-recognizer whisper-cpp",
+      zh: "whisper.cpp 命令行程序，例如 whisper-cli（路径）。使用 --speech-recognizer whisper-cpp 时必填",
+    },
+  },
+  whisperCppModel: {
+    flag: "whisper-cpp-model",
+    env: "AUTOCLIP_WHISPER_CPP_MODEL",
+    type: "string",
+    help: {
+      en: "whisper.cpp model file, such as ggml-base.bin (path). Required with --speech-recognizer whisper-cpp",
+      zh: "whisper.cpp 模型文件，例如 ggml-base.bin（路径）。使用 --speech-recognizer whisper-cpp 时必填",
+    },
+  },
+  whisperCppOutput: {
+    flag: "whisper-cpp-output",
+    env: "AUTOCLIP_WHISPER_CPP_OUTPUT",
+    type: "string",
+    help: {
+      en: "File whisper.cpp writes and autoclipd reads: json (-oj) or srt (-osrt). Default: json",
+      zh: "whisper.cpp 写出、autoclipd 读取的文件：json（-oj）或 srt（-osrt）。默认：json",
+    },
+  },
   apiToken: {
     flag: "api-token",
     env: "AUTOCLIP_API_TOKEN",
@@ -294,6 +412,22 @@ export const settingsSchema = z
     llmApiKey: z.string().min(1).optional(),
     llmModel: z.string().min(1).optional(),
     llmTimeoutSeconds: z.coerce.number().min(1).max(3600).default(120),
+    speechRecognizer: z.enum(["none", "openai", "whisper-cpp"]).default("none"),
+    speechBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    speechApiKey: z.string().min(1).optional(),
+    speechModel: z.string().min(1).optional(),
+    speechLanguage: z
+      .string()
+      .regex(/^[a-zA-Z]{2,3}$/, "must be an ISO 639-1 code such as zh or en")
+      .optional(),
+    speechTimeoutSeconds: z.coerce.number().min(1).max(86_400).default(300),
+    speechConcurrency: z.coerce.number().int().min(1).max(16).default(2),
+    speechChunkSeconds: z.coerce.number().min(10).max(86_400).default(600),
+    speechChunkMb: z.coerce.number().min(1).max(4096).default(24),
+    speechOverlapSeconds: z.coerce.number().min(0).max(60).default(2),
+    whisperCppPath: z.string().min(1).optional(),
+    whisperCppModel: z.string().min(1).optional(),
+    whisperCppOutput: z.enum(["json", "srt"]).default("json"),
     apiToken: z.string().min(8).optional(),
     insecureNoAuth: flagBoolean.default(false),
     corsOrigins: z
@@ -312,13 +446,45 @@ export const settingsSchema = z
   .refine((value) => value.analyzer !== "llm" || value.llmBaseUrl !== undefined, {
     path: ["llmBaseUrl"],
     message: "is required with --analyzer llm",
-    params: { reason: "required-with-llm" },
+    params: { reason: "required-with", flag: "--analyzer llm" },
   })
   .refine((value) => value.analyzer !== "llm" || value.llmModel !== undefined, {
     path: ["llmModel"],
     message: "is required with --analyzer llm",
-    params: { reason: "required-with-llm" },
+    params: { reason: "required-with", flag: "--analyzer llm" },
   })
+  .refine((value) => value.speechRecognizer !== "openai" || value.speechBaseUrl !== undefined, {
+    path: ["speechBaseUrl"],
+    message: "is required with --speech-recognizer openai",
+    params: { reason: "required-with", flag: "--speech-recognizer openai" },
+  })
+  .refine((value) => value.speechRecognizer !== "openai" || value.speechModel !== undefined, {
+    path: ["speechModel"],
+    message: "is required with --speech-recognizer openai",
+    params: { reason: "required-with", flag: "--speech-recognizer openai" },
+  })
+  .refine((value) => value.speechRecognizer !== "whisper-cpp" || value.whisperCppPath !== undefined, {
+    path: ["whisperCppPath"],
+    message: "is required with --speech-recognizer whisper-cpp",
+    params: { reason: "required-with", flag: "--speech-recognizer whisper-cpp" },
+  })
+  .refine((value) => value.speechRecognizer !== "whisper-cpp" || value.whisperCppModel !== undefined, {
+    path: ["whisperCppModel"],
+    message: "is required with --speech-recognizer whisper-cpp",
+    params: { reason: "required-with", flag: "--speech-recognizer whisper-cpp" },
+  })
+  .refine(
+    (value) =>
+      value.speechOverlapSeconds <=
+      Math.min(value.speechChunkSeconds, maxSecondsForBytes(Math.round(value.speechChunkMb * 1e6))) / 4,
+    {
+      path: ["speechOverlapSeconds"],
+      message:
+        "must be at most a quarter of the chunk length set by speech-chunk-seconds and speech-chunk-mb",
+      params: { reason: "overlap-too-long" },
+      when: (payload) => !payload.issues.some((issue) => String(issue.path?.[0] ?? "").startsWith("speech")),
+    },
+  )
   .refine((value) => value.minClipSeconds <= value.maxClipSeconds, {
     path: ["minClipSeconds"],
     params: { reason: "min-above-max" },

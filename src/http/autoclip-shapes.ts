@@ -1,5 +1,6 @@
 import { STEP_NAMES, type StepName } from "../../schemas/pipeline.ts";
 import type { ClipRecord, CollectionRecord, ProjectRecord } from "../index/records.ts";
+import type { Locale } from "../shared/locale.ts";
 
 /** Number of pipeline steps, sent as `total_steps`. */
 export const TOTAL_STEPS = STEP_NAMES.length;
@@ -77,8 +78,19 @@ function stepNumber(record: ProjectRecord): number {
   return record.status === "completed" ? TOTAL_STEPS : 0;
 }
 
-/** Maps a project record to AutoClip's project shape. */
-export function toProjectShape(record: ProjectRecord): ProjectShape {
+/**
+ * Returns the record's error message in `locale`: the Chinese message and hint that the
+ * failed step wrote, when the locale is Chinese and the step wrote them, else `error_message`.
+ */
+export function localizedErrorMessage(record: ProjectRecord, locale: Locale): string | null {
+  const error = record.error;
+  if (locale !== "zh" || !error?.message_zh) return record.error_message;
+
+  return `${error.message_zh}${error.hint_zh ?? ""}`;
+}
+
+/** Maps a project record to AutoClip's project shape, with the error message in `locale`. */
+export function toProjectShape(record: ProjectRecord, locale: Locale = "en"): ProjectShape {
   return {
     id: record.id,
     name: record.name,
@@ -97,7 +109,7 @@ export function toProjectShape(record: ProjectRecord): ProjectShape {
     current_step_name: record.current_step,
     total_steps: TOTAL_STEPS,
     progress: record.progress,
-    error_message: record.error_message,
+    error_message: localizedErrorMessage(record, locale),
   };
 }
 

@@ -30,8 +30,28 @@ const FAILED_PIPELINE = makePipelineFile({
   },
 });
 
+const BILINGUAL_PIPELINE = makePipelineFile({
+  status: "failed",
+  current_step: "transcript",
+  progress: 0,
+  message: "no subtitles",
+  error: {
+    step: "transcript",
+    code: "SUBTITLE_MISSING",
+    message: "The video came without subtitles.",
+    hint: "Add a subtitle file.",
+    message_zh: "视频没有附带字幕。",
+    hint_zh: "请添加字幕文件。",
+    at: "2025-01-02T03:10:00.000Z",
+  },
+});
+
 before(async () => {
   api = await startTestApi("http-projects", async (projectsDir) => {
+    await writeProjectFolder(projectsDir, "speechless", {
+      project: makeProjectFile("speechless"),
+      pipeline: BILINGUAL_PIPELINE,
+    });
     await writeProjectFolder(projectsDir, "done", {
       project: makeProjectFile("done", { video_category: "business" }),
       pipeline: makePipelineFile({ status: "completed", current_step: null, progress: 100 }),
@@ -68,6 +88,29 @@ after(async () => {
 type Item = Record<string, unknown>;
 
 describe("project routes", () => {
+  test("error message follows the locale", async () => {
+    const english = await api.request("GET", "/api/v1/projects/speechless");
+    const chinese = await api.request("GET", "/api/v1/projects/speechless", undefined, {
+      "accept-language": "zh-CN,zh;q=0.9",
+    });
+    const status = await api.request("GET", "/api/v1/projects/speechless/status", undefined, {
+      "accept-language": "zh",
+    });
+    const list = await api.request("GET", "/api/v1/projects/?page_size=100", undefined, {
+      "accept-language": "zh",
+    });
+    const broken = await api.request("GET", "/api/v1/projects/broken", undefined, {
+      "accept-language": "zh",
+    });
+
+    assert.equal(english.body.error_message, "The video came without subtitles. Add a subtitle file.");
+    assert.equal(chinese.body.error_message, "视频没有附带字幕。请添加字幕文件。");
+    assert.equal(status.body.error_message, "视频没有附带字幕。请添加字幕文件。");
+    const item = (list.body.items as Item[]).find((entry) => entry.id === "speechless");
+    assert.equal(item?.error_message, "视频没有附带字幕。请添加字幕文件。");
+    assert.equal(broken.body.error_message, "titles failed retry", "English when the step wrote no Chinese");
+  });
+
   test("detail includes clips and collections", async () => {
     const plain = await api.request("GET", "/api/v1/projects/done");
     const full = await api.request("GET", "/api/v1/projects/done?include_clips=true&include_collections=1");

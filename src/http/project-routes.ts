@@ -10,7 +10,13 @@ import { isValidProjectId } from "../project/layout.ts";
 import { LOCK_NAME, withProjectLock } from "../project/lock.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { AppEnv } from "./app-env.ts";
-import { TOTAL_STEPS, toClipShape, toCollectionShape, toProjectShape } from "./autoclip-shapes.ts";
+import {
+  localizedErrorMessage,
+  TOTAL_STEPS,
+  toClipShape,
+  toCollectionShape,
+  toProjectShape,
+} from "./autoclip-shapes.ts";
 import { HttpError } from "./errors.ts";
 import { registerRoute } from "./openapi.ts";
 import { parseQuery } from "./parse-query.ts";
@@ -141,13 +147,16 @@ export function projectRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
     const query = parseQuery(c, listQuerySchema, c.get("locale"));
     const page = index.listProjects(query);
 
-    return c.json({ items: page.items.map(toProjectShape), pagination: page.pagination });
+    return c.json({
+      items: page.items.map((record) => toProjectShape(record, c.get("locale"))),
+      pagination: page.pagination,
+    });
   });
 
   routes.get("/:id", (c) => {
     const query = parseQuery(c, detailQuerySchema, c.get("locale"));
     const record = requireProject(dependencies.index, c.req.param("id"));
-    const body: Record<string, unknown> = { ...toProjectShape(record) };
+    const body: Record<string, unknown> = { ...toProjectShape(record, c.get("locale")) };
 
     if (query.include_clips) {
       body.clips = index.listClips(record.id).map((clip) => toClipShape(clip, record));
@@ -169,7 +178,7 @@ export function projectRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
       total_steps: TOTAL_STEPS,
       progress: record.progress,
       message: record.message,
-      error_message: record.error_message,
+      error_message: localizedErrorMessage(record, c.get("locale")),
       error: record.error,
       updated_at: record.updated_at,
     });

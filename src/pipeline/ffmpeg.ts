@@ -160,6 +160,15 @@ export interface ExtractSubtitleOptions {
   logger?: Logger;
 }
 
+export interface ExtractAudioOptions {
+  input: string;
+  /** WAV file to write (16 kHz, mono, 16-bit PCM), under a temporary name first. */
+  output: string;
+  signal?: AbortSignal;
+  /** Receives the command line at debug level. */
+  logger?: Logger;
+}
+
 export interface TestVideoOptions {
   output: string;
   /** Length in seconds. */
@@ -933,6 +942,35 @@ export async function extractSubtitleStream(
   });
 
   return format;
+}
+
+/**
+ * Extracts the first audio stream of `input` as 16 kHz mono 16-bit PCM WAV, the input that
+ * speech recognizers expect. The header carries no metadata, so it is the plain 44 bytes.
+ */
+export async function extractAudio(options: ExtractAudioOptions, binaries: FfmpegBinaries): Promise<void> {
+  const { signal, logger } = options;
+  const input = path.resolve(options.input);
+  const output = path.resolve(options.output);
+
+  signal?.throwIfAborted();
+  assertDistinctOutput([input], output);
+
+  await writeThroughPartial(output, signal, async (partial) => {
+    const command = createCommand(binaries);
+    addInput(command, input, GLOBAL_ARGS);
+    addOutput(command, partial, [
+      ...["-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le"],
+      ...["-map_metadata", "-1", "-fflags", "+bitexact", "-f", "wav"],
+    ]);
+
+    await runCommand(command, {
+      task: `extract the audio of ${input} into ${output}`,
+      binaries,
+      logger,
+      signal,
+    });
+  });
 }
 
 /**

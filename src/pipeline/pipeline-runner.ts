@@ -10,6 +10,8 @@ import type { Logger } from "../shared/logger.ts";
 import type { AnalyzerFactory, AnalyzerOptions } from "./analyzer/types.ts";
 import type { CutMode, FfmpegBinaries } from "./ffmpeg.ts";
 import { readPipelineState } from "./pipeline-state.ts";
+import { createRecognizer } from "./speech/create-recognizer.ts";
+import type { ResolvedSpeechConfig } from "./speech/speech-config.ts";
 import type { PipelineStep, StepContext, StepOutcome } from "./step-types.ts";
 import { PIPELINE_STEPS } from "./steps/index.ts";
 
@@ -22,6 +24,8 @@ export interface PipelineDependencies {
   encoderPreset: string;
   /** Cutting method for clips: `accurate` re-encodes on frame boundaries, `copy` copies the streams from a keyframe. @default "accurate" */
   cutMode?: CutMode;
+  /** Speech recognition for videos without subtitles. @default off */
+  speech?: ResolvedSpeechConfig;
   logger: Logger;
   /** Milliseconds after which a lock left by a dead process is taken over. */
   staleLockMs: number;
@@ -113,6 +117,9 @@ async function runLocked(
     category: project.video_category,
     logger,
   });
+  const speechConfig = dependencies.speech;
+  const recognizer = speechConfig ? createRecognizer(speechConfig, logger) : null;
+  const speech = speechConfig && recognizer ? { config: speechConfig, recognizer } : undefined;
   const steps = PIPELINE_STEPS;
   let first = steps.length;
   for (const [index, step] of steps.entries()) {
@@ -156,6 +163,7 @@ async function runLocked(
       binaries: dependencies.binaries,
       encoderPreset: dependencies.encoderPreset,
       cutMode: dependencies.cutMode ?? "accurate",
+      ...(speech && { speech }),
       logger: logger.child({ step: step.name }),
       signal,
       reportProgress: (fraction, message) => {
@@ -192,6 +200,8 @@ async function runLocked(
         code: outcome.code,
         message: outcome.message,
         hint: outcome.hint,
+        ...(outcome.message_zh !== undefined && { message_zh: outcome.message_zh }),
+        ...(outcome.hint_zh !== undefined && { hint_zh: outcome.hint_zh }),
         at: now(),
       };
       state.steps[step.name] = { ...stepTimes(startedAt), status: "failed", seconds };

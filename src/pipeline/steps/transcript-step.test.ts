@@ -12,7 +12,10 @@ import { projectPaths } from "../../project/layout.ts";
 import { silentLogger } from "../../shared/logger.ts";
 import { createEmbeddedAnalyzer } from "../analyzer/embedded/index.ts";
 import { generateTestVideo, resolveFfmpegBinaries } from "../ffmpeg.ts";
+import { createOpenAiRecognizer } from "../speech/openai-recognizer.ts";
+import { resolveSpeechConfig } from "../speech/speech-config.ts";
 import type { StepContext, StepOutcome } from "../step-types.ts";
+import { toTranscriptLanguage } from "./speech-source.ts";
 import { transcriptStep } from "./transcript-step.ts";
 
 const binaries = resolveFfmpegBinaries();
@@ -194,8 +197,32 @@ describe("transcriptStep", () => {
     assert.equal(failed.code, "SUBTITLE_MISSING");
     assert.match(failed.message, /talk\.mp4 came without a subtitle file and has no subtitle stream/);
     assert.match(failed.hint, /talk\.srt, talk\.vtt or talk\.ass/);
-    assert.match(failed.hint, /speech recognition, which is not configured/);
+    assert.match(failed.hint, /configure a speech recognizer \(--speech-recognizer openai or whisper-cpp\)/);
+    const chinese = failed as { message_zh?: string; hint_zh?: string };
+    assert.match(chinese.message_zh ?? "", /talk\.mp4 没有附带字幕文件，且没有字幕流/);
+    assert.match(chinese.hint_zh ?? "", /talk\.srt, talk\.vtt or talk\.ass/);
+    assert.match(chinese.hint_zh ?? "", /配置语音识别器/);
     assert.equal(existsSync(project.context.paths.file("transcript")), false);
+  });
+
+  test("no audio fails SPEECH_NO_AUDIO", async () => {
+    const project = await createProject({});
+    const config = resolveSpeechConfig({
+      kind: "openai",
+      baseUrl: "http://127.0.0.1:9/v1",
+      model: "whisper-1",
+    });
+    const context = {
+      ...project.context,
+      speech: { config, recognizer: createOpenAiRecognizer(config, silentLogger) },
+    };
+    const failed = failure(await transcriptStep.run(context));
+    assert.equal(failed.code, "SPEECH_NO_AUDIO");
+    assert.match(
+      failed.message,
+      /talk\.mp4 has no subtitles and no audio track, so speech recognizer openai has nothing to transcribe/,
+    );
+    assert.match((failed as { message_zh?: string }).message_zh ?? "", /没有音轨/);
   });
 
   test("bitmap stream fails SUBTITLE_MISSING", async () => {
@@ -291,5 +318,17 @@ describe("transcriptStep", () => {
       transcript.cues.map((cue) => cue.text),
       ["Hello, styled world", "Second line"],
     );
+  });
+});
+
+describe("toTranscriptLanguage", () => {
+  test("maps codes and names", () => {
+    assert.equal(toTranscriptLanguage("zh"), "zh");
+    assert.equal(toTranscriptLanguage("zh-CN"), "zh");
+    assert.equal(toTranscriptLanguage("Chinese"), "zh");
+    assert.equal(toTranscriptLanguage("en"), "en");
+    assert.equal(toTranscriptLanguage("english"), "en");
+    assert.equal(toTranscriptLanguage("ja"), undefined);
+    assert.equal(toTranscriptLanguage(null), undefined);
   });
 });

@@ -17,6 +17,7 @@ import {
   SubtitleParseError,
   type SubtitleParseErrorCode,
 } from "../subtitles/index.ts";
+import { recognizeSpeech } from "./speech-source.ts";
 
 /** Subtitle text to parse, from a file beside the video or from a stream inside it. */
 interface SubtitleSource {
@@ -26,6 +27,10 @@ interface SubtitleSource {
   /** Path recorded in the transcript, relative to the project folder for an extracted stream. */
   recordedAs: string;
   stream?: SubtitleStreamInfo;
+  /** Language known without reading the text, such as a recognizer's; else it is guessed from the cues. */
+  language?: "zh" | "en" | undefined;
+  /** Facts that speech recognition reported, when it produced the text. */
+  recognition?: Record<string, unknown>;
 }
 
 /** Share of cues that may start after the video's end before the transcript is rejected. */
@@ -45,29 +50,51 @@ function failed(code: string, message: string, hint: string): StepOutcome {
   return { status: "failed", code, message, hint };
 }
 
+/** Describes the subtitle streams for {@link subtitleMissing}'s message, in English and Chinese. */
+function describeFound(streams: readonly SubtitleStreamInfo[]): { en: string; zh: string } {
+  const bitmap = streams.filter((stream) => BITMAP_SUBTITLE_CODECS.has(stream.codec));
+  if (bitmap.length === streams.length && bitmap.length > 0) {
+    return {
+      en: `only bitmap subtitle streams (${describeStreams(bitmap)}), which are images of text and cannot be read without OCR`,
+      zh: `只有图形字幕流（${describeStreams(bitmap)}），它们是文字的图片，没有 OCR 无法读取`,
+    };
+  }
+  if (streams.length > 0) {
+    return {
+      en: `no text subtitle stream (${describeStreams(streams)}), only codecs that ffmpeg cannot turn into text`,
+      zh: `没有文本字幕流（${describeStreams(streams)}），只有 ffmpeg 无法转成文字的编码`,
+    };
+  }
+  return { en: "no subtitle stream", zh: "没有字幕流" };
+}
+
 function describeStreams(streams: readonly SubtitleStreamInfo[]): string {
   return streams.map((stream) => `stream ${stream.index}: ${stream.codec}`).join(", ");
 }
 
-/** Builds the `SUBTITLE_MISSING` outcome, naming what the video has and both ways to a transcript. */
+/**
+ * Builds the `SUBTITLE_MISSING` outcome for a video without subtitles while speech recognition
+ * is off, naming what the video has and both ways to a transcript.
+ */
 function subtitleMissing(video: string, streams: readonly SubtitleStreamInfo[]): StepOutcome {
   const base = path.parse(video).name;
-  const bitmap = streams.filter((stream) => BITMAP_SUBTITLE_CODECS.has(stream.codec));
-  let found = "no subtitle stream";
-  if (bitmap.length === streams.length && bitmap.length > 0) {
-    found = `only bitmap subtitle streams (${describeStreams(bitmap)}), which are images of text and cannot be read without OCR`;
-  } else if (streams.length > 0) {
-    found = `no text subtitle stream (${describeStreams(streams)}), only codecs that ffmpeg cannot turn into text`;
-  }
+  const found = describeFound(streams);
+  const files = `${base}.srt, ${base}.vtt or ${base}.ass`;
 
-  return failed(
-    "SUBTITLE_MISSING",
-    `The video ${video} came without a subtitle file and has ${found}, so there is no transcript.`,
-    `Put a subtitle file with the video's base name (${base}.srt, ${base}.vtt or ${base}.ass) into the inbox together with the video, then drop the video again. Transcribing the audio needs speech recognition, which is not configured.`,
-  );
+  return {
+    status: "failed",
+    code: "SUBTITLE_MISSING",
+    message: `The video ${video} came without a subtitle file and has ${found.en}, so there is no transcript.`,
+    hint: `Either put a subtitle file with the video's base name (${files}) into the inbox together with the video and drop the video again, or configure a speech recognizer (--speech-recognizer openai or whisper-cpp) and retry the project.`,
+    message_zh: `视频 ${video} 没有附带字幕文件，且${found.zh}，因此没有文字稿。`,
+    hint_zh: `可以把与视频同名的字幕文件（${files}）和视频一起放入收件箱并重新放入视频，或者配置语音识别器（--speech-recognizer openai 或 whisper-cpp）后重试项目。`,
+  };
 }
 
-/** Extracts the first text subtitle stream of the video into `metadata/`, or fails with `SUBTITLE_MISSING` when it has none. */
+/**
+ * Extracts the first text subtitle stream of the video into `metadata/`. A video without one is
+ * transcribed by the configured speech recognizer, or fails with `SUBTITLE_MISSING` when none is.
+ */
 async function extractEmbedded(context: StepContext): Promise<SubtitleSource | StepOutcome> {
   const { project, paths, binaries, logger, signal } = context;
   const video = path.join(paths.input, project.source_file);
@@ -75,7 +102,10 @@ async function extractEmbedded(context: StepContext): Promise<SubtitleSource | S
   const { subtitleStreams } = await probeMedia(video, binaries, logger);
   signal.throwIfAborted();
   const stream = subtitleStreams.find((candidate) => TEXT_SUBTITLE_CODECS.has(candidate.codec));
-  if (!stream) return subtitleMissing(project.source_file, subtitleStreams);
+  if (!stream) {
+    if (context.speech) return recognizeSpeech(context, context.speech);
+    return subtitleMissing(project.source_file, subtitleStreams);
+  }
 
   const extension = stream.codec === "ass" || stream.codec === "ssa" ? "ass" : "srt";
   const fileName = `${EMBEDDED_SUBTITLE_BASE}.${extension}`;
@@ -105,7 +135,10 @@ async function findSource(context: StepContext): Promise<SubtitleSource | StepOu
   return { bytes, fileName: project.subtitle_file, recordedAs: project.subtitle_file };
 }
 
-/** Parses the project's subtitles into `step0_transcript.json`: the sidecar file, else the video's own text subtitle stream. */
+/**
+ * Parses the project's subtitles into `step0_transcript.json`: the sidecar file, else the
+ * video's own text subtitle stream, else the transcript of the configured speech recognizer.
+ */
 export const transcriptStep: PipelineStep = {
   name: "transcript",
   output: "transcript",
@@ -153,7 +186,7 @@ export const transcriptStep: PipelineStep = {
     const transcript: TranscriptFile = {
       source: source.recordedAs,
       format: parsed.format,
-      language: detectLanguage(cues),
+      language: source.language ?? detectLanguage(cues),
       cues,
     };
     await writeJsonAtomic(paths.file("transcript"), transcript);
@@ -167,6 +200,7 @@ export const transcriptStep: PipelineStep = {
         language: transcript.language,
         source: source.recordedAs,
         ...(source.stream && { subtitle_stream: source.stream }),
+        ...(source.recognition && { speech_recognition: source.recognition }),
         notes: parsed.notes,
         warnings,
       },
