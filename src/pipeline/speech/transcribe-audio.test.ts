@@ -14,7 +14,6 @@ import {
   durationSegments,
   type FakeTranscriptionServer,
   fixtureSentences,
-  MISSING_MEDIA,
   pcmOf,
   SPEECH_FIXTURES,
   startFakeTranscriptionServer,
@@ -136,7 +135,7 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("transcribeAudio with the openai recognizer", { skip: MISSING_MEDIA }, () => {
+describe("transcribeAudio with the openai recognizer", () => {
   test("single chunk follows the reply", async () => {
     const audio = await reference(SPEECH_FIXTURES.jfk.file);
     const sentences = timeSentences(fixtureSentences("jfk") ?? [], audio.duration);
@@ -282,14 +281,14 @@ describe("transcribeAudio with the openai recognizer", { skip: MISSING_MEDIA }, 
   });
 });
 
-describe("transcribeAudio errors", { skip: MISSING_MEDIA }, () => {
+describe("transcribeAudio errors", () => {
   test("unreachable endpoint", async () => {
     const baseUrl = await unusedBaseUrl();
-    const run = await transcribe(SPEECH_FIXTURES.frontCenter.file, configFor(baseUrl, { maxRetries: 1 }));
+    const run = await transcribe(SPEECH_FIXTURES.jfk.file, configFor(baseUrl, { maxRetries: 1 }));
     const failed = failure(run.result);
 
     assert.equal(failed.code, "SPEECH_UNREACHABLE");
-    assert.match(failed.message.en, /^Speech recognizer openai failed on chunk 1 of 1 \(0:00\.0–0:01\.4\): /);
+    assert.match(failed.message.en, /^Speech recognizer openai failed on chunk 1 of 1 \(0:00\.0–0:11\.0\): /);
     assert.match(
       failed.message.en,
       /could not connect to http:\/\/127\.0\.0\.1:\d+\/v1\/audio\/transcriptions in 2 attempt\(s\) \(ECONNREFUSED\)/,
@@ -303,7 +302,7 @@ describe("transcribeAudio errors", { skip: MISSING_MEDIA }, () => {
       status: 401,
       json: { error: { message: `Incorrect API key provided: ${API_KEY}` } },
     }));
-    const run = await transcribe(SPEECH_FIXTURES.frontCenter.file, configFor(server.baseUrl));
+    const run = await transcribe(SPEECH_FIXTURES.jfk.file, configFor(server.baseUrl));
     const failed = failure(run.result);
 
     assert.equal(failed.code, "SPEECH_UNAUTHORIZED");
@@ -321,39 +320,39 @@ describe("transcribeAudio errors", { skip: MISSING_MEDIA }, () => {
       status: 413,
       json: { error: { message: "Maximum content size limit exceeded" } },
     }));
-    const run = await transcribe(SPEECH_FIXTURES.frontCenter.file, configFor(server.baseUrl));
+    const run = await transcribe(SPEECH_FIXTURES.jfk.file, configFor(server.baseUrl));
     const failed = failure(run.result);
 
     assert.equal(failed.code, "SPEECH_CHUNK_TOO_LARGE");
     assert.equal(server.requests.length, 1, "413 is not retried");
-    assert.match(failed.message.en, /rejected the 0\.0 MB chunk as too large \(HTTP 413\)/);
+    assert.match(failed.message.en, /rejected the 0\.4 MB chunk as too large \(HTTP 413\)/);
     assert.match(failed.hint.en, /--speech-chunk-mb/);
   });
 
   test("429 is retried with backoff", async () => {
-    const audio = await reference(SPEECH_FIXTURES.frontCenter.file);
-    const answer = timelineResponder(audio.wav, timeSentences(["Front center."], audio.duration));
+    const audio = await reference(SPEECH_FIXTURES.jfk.file);
+    const answer = timelineResponder(
+      audio.wav,
+      timeSentences(["Ask not what your country can do for you."], audio.duration),
+    );
     const server = await serve((request, index) =>
       index < 2
         ? { status: 429, headers: { "retry-after": "0" }, json: { error: { message: "slow down" } } }
         : answer(request, index),
     );
-    const run = await transcribe(SPEECH_FIXTURES.frontCenter.file, configFor(server.baseUrl));
+    const run = await transcribe(SPEECH_FIXTURES.jfk.file, configFor(server.baseUrl));
 
     done(run.result);
     assert.equal(server.requests.length, 3);
     assert.deepEqual(
       (await readCues(run.output)).map((cue) => cue[2]),
-      ["Front center."],
+      ["Ask not what your country can do for you."],
     );
   });
 
   test("429 until the retries run out", async () => {
     const server = await serve(() => ({ status: 429, json: { error: { message: "quota exceeded" } } }));
-    const run = await transcribe(
-      SPEECH_FIXTURES.frontCenter.file,
-      configFor(server.baseUrl, { maxRetries: 2 }),
-    );
+    const run = await transcribe(SPEECH_FIXTURES.jfk.file, configFor(server.baseUrl, { maxRetries: 2 }));
     const failed = failure(run.result);
 
     assert.equal(failed.code, "SPEECH_RATE_LIMITED");
@@ -368,7 +367,7 @@ describe("transcribeAudio errors", { skip: MISSING_MEDIA }, () => {
   test("timeout", async () => {
     const server = await serve(() => ({ delayMs: 20_000, json: { text: "", segments: [] } }));
     const config = configFor(server.baseUrl, { timeoutMs: 300, maxRetries: 1 });
-    const run = await transcribe(SPEECH_FIXTURES.frontCenter.file, config);
+    const run = await transcribe(SPEECH_FIXTURES.jfk.file, config);
     const failed = failure(run.result);
 
     assert.equal(failed.code, "SPEECH_TIMEOUT");
@@ -378,14 +377,17 @@ describe("transcribeAudio errors", { skip: MISSING_MEDIA }, () => {
   });
 
   test("reply without timestamps", async () => {
-    const audio = await reference(SPEECH_FIXTURES.frontCenter.file);
-    const answer = timelineResponder(audio.wav, timeSentences(["Front center."], audio.duration));
+    const audio = await reference(SPEECH_FIXTURES.jfk.file);
+    const answer = timelineResponder(
+      audio.wav,
+      timeSentences(["Ask not what your country can do for you."], audio.duration),
+    );
     let plain = true;
     const server = await serve((request, index) =>
-      plain ? { json: { text: "Front center." } } : answer(request, index),
+      plain ? { json: { text: "Ask not what your country can do for you." } } : answer(request, index),
     );
 
-    const first = await transcribe(SPEECH_FIXTURES.frontCenter.file, configFor(server.baseUrl));
+    const first = await transcribe(SPEECH_FIXTURES.jfk.file, configFor(server.baseUrl));
     const failed = failure(first.result);
     assert.equal(failed.code, "SPEECH_NO_TIMESTAMPS");
     assert.match(failed.message.en, /chunk 1 of 1 .*has text but no segments with timestamps/);
@@ -393,7 +395,7 @@ describe("transcribeAudio errors", { skip: MISSING_MEDIA }, () => {
 
     plain = false;
     const second = await transcribe(
-      SPEECH_FIXTURES.frontCenter.file,
+      SPEECH_FIXTURES.jfk.file,
       configFor(server.baseUrl),
       path.dirname(first.metadataDir),
     );

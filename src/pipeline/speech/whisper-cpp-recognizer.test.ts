@@ -7,7 +7,7 @@ import { silentLogger } from "../../shared/logger.ts";
 import { resolveFfmpegBinaries } from "../ffmpeg.ts";
 import { parseSubtitle } from "../subtitles/index.ts";
 import { resolveSpeechConfig, type SpeechConfig } from "./speech-config.ts";
-import { durationSegments, MISSING_MEDIA, SPEECH_FIXTURES } from "./test-transcription-server.ts";
+import { durationSegments, SPEECH_FIXTURES } from "./test-transcription-server.ts";
 import { type TranscribeAudioResult, transcribeAudio } from "./transcribe-audio.ts";
 import { createWhisperCppRecognizer } from "./whisper-cpp-recognizer.ts";
 
@@ -129,7 +129,7 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("whisper-cpp recognizer", { skip: MISSING_MEDIA }, () => {
+describe("whisper-cpp recognizer", () => {
   test("reads the json output", async () => {
     await setMode("ok");
     const before = (await calls()).length;
