@@ -1,0 +1,49 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+
+/** Debian's Chromium; Playwright's own browser download is not used. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** A headless Chromium with a fresh profile, removed again by `close()`. */
+export interface TestBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Debian's Chromium through playwright-core with a fresh user-data folder. `locale`
+ * sets `navigator.language`, which the dashboard picks its language from.
+ */
+export async function launchBrowser(locale = "en-US"): Promise<TestBrowser> {
+  const profile = await mkdtemp(path.join(tmpdir(), "autoclipd-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale,
+    viewport: { width: 1100, height: 800 },
+    timeout: 60_000,
+  });
+  context.setDefaultTimeout(30_000);
+
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
