@@ -19,11 +19,7 @@ function tokenForm() {
   return h(
     "section",
     { class: "panel state state-error", "aria-labelledby": "auth-heading" },
-    h(
-      "h1",
-      { id: "auth-heading", class: "state-title" },
-      t("auth.title"),
-    ),
+    h("h1", { id: "auth-heading", class: "state-title" }, t("auth.title")),
     h("p", { class: "state-body" }, t("auth.body")),
     h(
       "form",

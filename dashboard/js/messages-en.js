@@ -65,6 +65,8 @@ export default {
   "upload.or": "or choose the files:",
   "upload.video": "Video file",
   "upload.subtitle": "Subtitle file (.srt, .vtt, .ass)",
+  "upload.choose": "Choose a file",
+  "upload.noFile": "No file chosen",
   "upload.name": "Project name (optional)",
   "upload.category": "Category",
   "upload.submit": "Upload",

@@ -64,6 +64,8 @@ export default {
   "upload.or": "或者选择文件：",
   "upload.video": "视频文件",
   "upload.subtitle": "字幕文件（.srt、.vtt、.ass）",
+  "upload.choose": "选择文件",
+  "upload.noFile": "未选择文件",
   "upload.name": "项目名称（可选）",
   "upload.category": "分类",
   "upload.submit": "上传",

@@ -1,5 +1,5 @@
 import { getJson, upload } from "./api.js";
-import { announce, h } from "./dom.js";
+import { h } from "./dom.js";
 import { currentLanguage, formatList, formatPercent, t } from "./i18n.js";
 
 const VIDEO_EXTENSIONS = [".mp4", ".mov", ".mkv", ".webm", ".avi", ".flv", ".ts", ".m4v"];
@@ -14,6 +14,30 @@ function setFile(input, file) {
   const transfer = new DataTransfer();
   transfer.items.add(file);
   input.files = transfer.files;
+  input.dispatchEvent(new Event("change"));
+}
+
+/**
+ * Builds a file input drawn as a button and the chosen file's name, both in the page's
+ * language; the browser's own input shows its text in the browser's language instead.
+ */
+function filePicker(input) {
+  const name = h("span", { class: "file-name" }, t("upload.noFile"));
+  const update = () => {
+    name.textContent = input.files?.[0]?.name ?? t("upload.noFile");
+  };
+  input.classList.add("file-input");
+  input.addEventListener("change", update);
+  return {
+    update,
+    element: h(
+      "span",
+      { class: "file-picker" },
+      input,
+      h("label", { for: input.id, class: "button button-small" }, t("upload.choose")),
+      name,
+    ),
+  };
 }
 
 async function fillCategories(select) {
@@ -56,6 +80,8 @@ export function uploadArea() {
     autocomplete: "off",
   });
   const category = h("select", { id: `${id}-category`, name: "video_category" });
+  const videoPicker = filePicker(video);
+  const subtitlePicker = filePicker(subtitle);
   const bar = h("progress", { max: "1", value: "0", "aria-label": t("upload.progressLabel"), hidden: true });
   const message = h("p", { class: "upload-message", role: "status" });
   const submit = h("button", { type: "submit", class: "button button-primary" }, t("upload.submit"));
@@ -107,9 +133,9 @@ export function uploadArea() {
       "div",
       { class: "upload-fields" },
       h("label", { for: video.id }, t("upload.video")),
-      video,
+      videoPicker.element,
       h("label", { for: subtitle.id }, t("upload.subtitle")),
-      subtitle,
+      subtitlePicker.element,
       h("label", { for: name.id }, t("upload.name")),
       name,
       h("label", { for: category.id }, t("upload.category")),
@@ -161,6 +187,8 @@ export function uploadArea() {
           message.dataset.kind = "success";
           message.textContent = t("upload.done", { file: file.name });
           form.reset();
+          videoPicker.update();
+          subtitlePicker.update();
           await fillCategories(category);
         } catch (failure) {
           message.dataset.kind = "error";
@@ -169,7 +197,6 @@ export function uploadArea() {
               ? t("upload.canceled")
               : t("upload.failed", { detail: failure.message });
         } finally {
-          announce(message.textContent);
           finish();
         }
       },

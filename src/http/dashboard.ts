@@ -15,7 +15,7 @@ export interface DashboardOptions {
 }
 
 interface Asset {
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   contentType: string;
   etag: string;
 }
@@ -47,7 +47,7 @@ function listFiles(dir: string, prefix = ""): string[] {
 function loadAssets(dir: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const name of listFiles(dir)) {
-    const body = readFileSync(path.join(dir, name));
+    const body = new Uint8Array(readFileSync(path.join(dir, name)));
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
     assets.set(name, { body, contentType: contentTypeOf(name), etag });
   }
