@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Functions passed to page.evaluate run in the browser, so they use DOM types.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -63,6 +63,7 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
   let video: string;
   let silentVideo: string;
   let projectId: string;
+  const requested: string[] = [];
 
   before(async () => {
     work = await mkdtemp(path.join(tmpdir(), "autoclipd-dashboard-"));
@@ -90,6 +91,7 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
     browser = await launchBrowser("en-US");
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on("pageerror", (error) => assert.fail(`page error: ${error.message}`));
+    browser.context.on("request", (request) => requested.push(request.url()));
   });
 
   after(async () => {
@@ -350,5 +352,46 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
     await page.getByRole("button", { name: "重试" }).click();
     await page.locator(".project-card").first().waitFor();
     await page.getByLabel("语言").selectOption("en");
+  });
+
+  it("works at /dashboard/ beside another frontend", async () => {
+    const frontendDir = path.join(work, "frontend");
+    await mkdir(frontendDir);
+    await writeFile(
+      path.join(frontendDir, "index.html"),
+      "<!doctype html><title>Other</title><h1>Other frontend</h1>",
+    );
+    const second = await startDaemonProcess([
+      "--data-dir",
+      path.join(work, "data-2"),
+      "--frontend-dir",
+      frontendDir,
+    ]);
+    try {
+      await page.goto(`${second.url}/`);
+      await page.getByRole("heading", { name: "Other frontend" }).waitFor();
+
+      await page.goto(`${second.url}/dashboard/`);
+      await page.getByText("No projects yet").waitFor();
+      await page.getByLabel("Language").selectOption("zh-CN");
+      await page.getByText("还没有项目").waitFor();
+      await saveScreenshot(page, "frontend-dir-dashboard-zh");
+
+      await page.goto(`${second.url}/dashboard/#/projects/no-such-project`);
+      await page.getByText("未找到项目").waitFor();
+      await page.getByLabel("语言").selectOption("en");
+      await page.getByText("Project not found").waitFor();
+    } finally {
+      assert.equal(await second.stop(), 0, "second daemon exits with 0 on SIGTERM");
+    }
+  });
+
+  it("loads nothing from another host", () => {
+    const origins = new Set(
+      requested.filter((url) => !url.startsWith("data:")).map((url) => new URL(url).hostname),
+    );
+
+    assert.ok(requested.length > 20, `requests were recorded: ${requested.length}`);
+    assert.deepEqual([...origins], ["127.0.0.1"]);
   });
 });

@@ -95,7 +95,9 @@ export function dashboardMiddleware(options: DashboardOptions = {}): MiddlewareH
     const method = c.req.method;
     if (method !== "GET" && method !== "HEAD") return next();
 
-    const requestPath = c.req.path;
+    // The raw path, because the app's non-strict routing drops a trailing slash from c.req.path,
+    // and because no dashboard file name needs percent-encoding, an encoded path names none.
+    const requestPath = new URL(c.req.url).pathname;
     if (requestPath === "/dashboard") return c.redirect(DASHBOARD_PREFIX, 301);
     if (atRoot && (requestPath === "/" || requestPath === "/index.html")) {
       return respond(page, c.req.header("if-none-match"), method);
