@@ -233,16 +233,16 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
 
     await first.getByRole("button", { name: /^Rename / }).click();
     const input = first.getByLabel("New title");
-    await input.fill("咖啡与睡眠 renamed");
+    await input.fill("先看懂睡眠周期");
     await input.press("Enter");
-    await first.getByRole("heading", { name: "咖啡与睡眠 renamed" }).waitFor();
+    await first.getByRole("heading", { name: "先看懂睡眠周期" }).waitFor();
     const renamed = await getJson<ClipItem>(`${daemon.url}/api/v1/clips/${firstId}`);
-    assert.equal(renamed.title, "咖啡与睡眠 renamed");
+    assert.equal(renamed.title, "先看懂睡眠周期");
 
     await page.reload();
     await page
       .locator(`[data-clip-id="${firstId}"]`)
-      .getByRole("heading", { name: "咖啡与睡眠 renamed" })
+      .getByRole("heading", { name: "先看懂睡眠周期" })
       .waitFor();
 
     // A collection from the first two clips, then the second moved up.

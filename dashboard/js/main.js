@@ -92,6 +92,8 @@ function drawHeader() {
 function render() {
   document.documentElement.lang = currentLanguage();
   document.title = t("app.title");
+  // A message from the previous screen or language would be out of place on the new one.
+  document.getElementById("announcer").textContent = "";
   drawHeader();
   stopView();
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { access, constants, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
@@ -28,6 +28,12 @@ export interface TestBrowser {
  * sets `navigator.language`, which the dashboard picks its language from.
  */
 export async function launchBrowser(locale = "en-US"): Promise<TestBrowser> {
+  await access(CHROMIUM_PATH, constants.X_OK).catch((error: unknown) => {
+    throw new Error(
+      `Chromium was not found at ${CHROMIUM_PATH}. Install it with "apt-get install chromium fonts-noto-cjk" (.ci/run does this), or set CHROMIUM_PATH.`,
+      { cause: error },
+    );
+  });
   const profile = await mkdtemp(path.join(tmpdir(), "autoclipd-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
