@@ -122,11 +122,11 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
 
   it("shows a loading state until the projects arrive", async () => {
     let release = () => {};
-    const held = new Promise<void>((resolve) => {
+    const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
     await page.route("**/api/v1/projects/?size=*", async (route) => {
-      await held;
+      await gate;
       await route.continue();
     });
 
@@ -252,13 +252,13 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
     await cards.nth(1).getByRole("checkbox").check();
     await page.getByLabel("Title of the new collection").fill("My picks");
     await page.getByRole("button", { name: "Create from 2 selected clips" }).click();
-    const made = page.locator(".collection-card", { hasText: "My picks" });
-    await made.locator("video").waitFor({ timeout: 60_000 });
-    await made
+    const created = page.locator(".collection-card", { hasText: "My picks" });
+    await created.locator("video").waitFor({ timeout: 60_000 });
+    await created
       .getByRole("button", { name: /^Move .* down$/ })
       .first()
       .click();
-    await made.locator(`.collection-clips li:first-child[data-clip-id="${secondId}"]`).waitFor();
+    await created.locator(`.collection-clips li:first-child[data-clip-id="${secondId}"]`).waitFor();
     const collections = await getJson<{ items: { collection_title: string; clip_ids: string[] }[] }>(
       `${daemon.url}/api/v1/collections/?project_id=${projectId}`,
     );

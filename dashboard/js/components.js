@@ -91,7 +91,7 @@ export function failureBox(project, error, onRetried) {
   );
 }
 
-/** A placeholder shown while data loads; `aria-busy` tells assistive technology to wait. */
+/** Builds the placeholder shown while data loads, marked `aria-busy` so that screen readers wait for it. */
 export function loadingState(text, rows = 3) {
   return h(
     "div",
@@ -101,7 +101,7 @@ export function loadingState(text, rows = 3) {
   );
 }
 
-/** A designed message for a list with nothing in it. */
+/** Builds the message shown in place of a list with nothing in it. */
 export function emptyState(title, body) {
   return h(
     "div",
@@ -112,7 +112,7 @@ export function emptyState(title, body) {
   );
 }
 
-/** A designed message for a load that failed, with a button that tries again. */
+/** Builds the message shown when a load failed, with a button that tries again. */
 export function errorState(title, body, onRetry) {
   return h(
     "div",

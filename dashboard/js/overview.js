@@ -36,7 +36,7 @@ function countText(value) {
   return value === null || value === undefined ? t("project.countUnknown") : formatNumber(value);
 }
 
-/** Builds one project's card; `live` holds the newest event fields, `error` a failed project's error. */
+/** Builds one project's card. `live` contains the newest event fields and `error` a failed project's error. */
 function projectCard(project, live, error, reload) {
   const state = { ...project, ...live };
   const busy = state.status === "pending" || state.status === "processing";

@@ -18,8 +18,8 @@ function setFile(input, file) {
 }
 
 /**
- * Builds a file input drawn as a button and the chosen file's name, both in the page's
- * language; the browser's own input shows its text in the browser's language instead.
+ * Builds a file input drawn as a button beside the chosen file's name, both in the page's
+ * language. The browser's own input would show its text in the browser's language instead.
  */
 function filePicker(input) {
   const name = h("span", { class: "file-name" }, t("upload.noFile"));

@@ -10,7 +10,7 @@ import { contentTypeOf } from "./send-file.ts";
 export interface DashboardOptions {
   /** Folder of the dashboard's files. @default the `dashboard/` folder of this repository */
   dir?: string;
-  /** Serve the dashboard's page at `/` too; off when another frontend owns `/`. @default true */
+  /** Whether `/` serves the dashboard's page too, which is turned off when another frontend owns `/`. @default true */
   atRoot?: boolean;
 }
 
@@ -20,7 +20,7 @@ interface Asset {
   etag: string;
 }
 
-/** URL prefix of the dashboard's files; `/` serves the same `index.html`, which links here. */
+/** URL prefix of the dashboard's files. The page at `/` is the same `index.html` and links here. */
 export const DASHBOARD_PREFIX = "/dashboard/";
 export const DEFAULT_DASHBOARD_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -88,15 +88,17 @@ export function dashboardMiddleware(options: DashboardOptions = {}): MiddlewareH
   const assets = loadAssets(options.dir ?? DEFAULT_DASHBOARD_DIR);
   const page = assets.get("index.html");
   if (!page)
-    throw new Error(`The dashboard folder ${options.dir ?? DEFAULT_DASHBOARD_DIR} has no index.html.`);
+    throw new Error(
+      `The dashboard folder ${options.dir ?? DEFAULT_DASHBOARD_DIR} has no index.html. Restore it from the repository.`,
+    );
   const atRoot = options.atRoot ?? true;
 
   return async (c, next) => {
     const method = c.req.method;
     if (method !== "GET" && method !== "HEAD") return next();
 
-    // The raw path, because the app's non-strict routing drops a trailing slash from c.req.path,
-    // and because no dashboard file name needs percent-encoding, an encoded path names none.
+    // The raw path, because the app's non-strict routing drops a trailing slash from c.req.path.
+    // No dashboard file name needs percent-encoding, so an encoded path matches no file.
     const requestPath = new URL(c.req.url).pathname;
     if (requestPath === "/dashboard") return c.redirect(DASHBOARD_PREFIX, 301);
     if (atRoot && (requestPath === "/" || requestPath === "/index.html")) {
