@@ -55,6 +55,26 @@ async function recordProgress(page: Page): Promise<void> {
   })()`);
 }
 
+/** Reloads `page` and holds its request for the project list back while `whileLoading` runs. */
+async function holdProjectList(page: Page, whileLoading: () => Promise<void>): Promise<void> {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/api/v1/projects/?size=*", async (route) => {
+    await gate;
+    await route.continue();
+  });
+
+  try {
+    await page.reload();
+    await whileLoading();
+  } finally {
+    release();
+    await page.unrouteAll({ behavior: "wait" });
+  }
+}
+
 describe("dashboard in a browser", { timeout: 400_000 }, () => {
   let work: string;
   let daemon: DaemonProcess;
@@ -108,6 +128,15 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
       await zhPage.getByText("还没有项目").waitFor();
       assert.equal(await zhPage.locator("html").getAttribute("lang"), "zh-CN");
       await saveScreenshot(zhPage, "overview-empty-zh");
+
+      await zhPage.getByRole("button", { name: "上传", exact: true }).click();
+      await zhPage.getByText("请先选择视频文件。").waitFor();
+      await saveScreenshot(zhPage, "upload-error-zh");
+
+      await holdProjectList(zhPage, async () => {
+        await zhPage.locator(".state-loading").filter({ hasText: "正在加载项目…" }).waitFor();
+        await saveScreenshot(zhPage, "overview-loading-zh");
+      });
     } finally {
       await chinese.close();
     }
@@ -118,27 +147,26 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
     await assertLabelled(page, "the empty overview");
     await assertFocusVisible(page);
     await saveScreenshot(page, "overview-empty-en");
+
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await page.getByText("Choose a video file first.").waitFor();
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id.endsWith("-video")),
+      true,
+      "focus moves to the video input",
+    );
+    await saveScreenshot(page, "upload-error-en");
   });
 
   it("shows a loading state until the projects arrive", async () => {
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await page.route("**/api/v1/projects/?size=*", async (route) => {
-      await gate;
-      await route.continue();
+    await holdProjectList(page, async () => {
+      const loading = page.locator(".state-loading").filter({ hasText: "Loading projects…" });
+      await loading.waitFor();
+      assert.equal(await loading.getAttribute("aria-busy"), "true");
+      await saveScreenshot(page, "overview-loading-en");
     });
 
-    await page.reload();
-    const loading = page.locator(".state-loading").filter({ hasText: "Loading projects…" });
-    await loading.waitFor();
-    assert.equal(await loading.getAttribute("aria-busy"), "true");
-    await saveScreenshot(page, "overview-loading-en");
-
-    release();
     await page.getByText("No projects yet").waitFor();
-    await page.unrouteAll();
   });
 
   it("uploads a video and follows its progress to done", async () => {
@@ -366,12 +394,20 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
       path.join(work, "data-2"),
       "--frontend-dir",
       frontendDir,
+      "--api-token",
+      "dashboard-test-token",
     ]);
     try {
       await page.goto(`${second.url}/`);
       await page.getByRole("heading", { name: "Other frontend" }).waitFor();
 
+      // The page loads without a token, and asks for the daemon's token before it reads the API.
       await page.goto(`${second.url}/dashboard/`);
+      await page.getByRole("heading", { name: "This daemon needs an API token" }).waitFor();
+      await assertLabelled(page, "the token form");
+      await saveScreenshot(page, "token-en");
+      await page.getByLabel("API token", { exact: true }).fill("dashboard-test-token");
+      await page.getByRole("button", { name: "Use this token" }).click();
       await page.getByText("No projects yet").waitFor();
       await page.getByLabel("Language").selectOption("zh-CN");
       await page.getByText("还没有项目").waitFor();
@@ -379,8 +415,10 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
 
       await page.goto(`${second.url}/dashboard/#/projects/no-such-project`);
       await page.getByText("未找到项目").waitFor();
+      await saveScreenshot(page, "project-not-found-zh");
       await page.getByLabel("语言").selectOption("en");
       await page.getByText("Project not found").waitFor();
+      await saveScreenshot(page, "project-not-found-en");
     } finally {
       assert.equal(await second.stop(), 0, "second daemon exits with 0 on SIGTERM");
     }
