@@ -312,6 +312,13 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
     await page.getByText("时间范围").first().waitFor();
     await saveScreenshot(page, "project-zh");
 
+    // A phone-sized screen: the cards stack and nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the page fits 390 px without scrolling sideways, it is ${width} px wide`);
+    await saveScreenshot(page, "project-narrow-zh");
+    await page.setViewportSize({ width: 1100, height: 800 });
+
     await page.reload();
     await page.getByRole("heading", { name: /^合集 \d+$/ }).waitFor();
     await page.getByRole("link", { name: "全部项目" }).click();
