@@ -264,6 +264,10 @@ describe("dashboard in a browser", { timeout: 400_000 }, () => {
     await input.fill("先看懂睡眠周期");
     await input.press("Enter");
     await first.getByRole("heading", { name: "先看懂睡眠周期" }).waitFor();
+    await page.waitForFunction(
+      (id) => (document.activeElement as HTMLElement | null)?.dataset.focusKey === `rename-clip-${id}`,
+      firstId,
+    );
     const renamed = await getJson<ClipItem>(`${daemon.url}/api/v1/clips/${firstId}`);
     assert.equal(renamed.title, "先看懂睡眠周期");
 

@@ -16,6 +16,8 @@ export function renamableTitle({ tag, title, save, onSaved, key }) {
         type: "button",
         class: "button button-small",
         "aria-label": t("rename.button", { title }),
+        // The page is drawn again after a save, and this key lets it put focus back here.
+        dataset: { focusKey: `rename-${key}` },
         onclick: showForm,
       },
       h("span", { "aria-hidden": "true" }, "✎ "),
