@@ -13,6 +13,7 @@ import { categoryRoutes } from "./category-routes.ts";
 import { clipRoutes } from "./clip-routes.ts";
 import { collectionRoutes, projectCollectionRoutes } from "./collection-routes.ts";
 import { corsMiddleware } from "./cors.ts";
+import { type DashboardOptions, dashboardMiddleware } from "./dashboard.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 import { type EventStreamOptions, eventRoutes } from "./events-routes.ts";
 import { frontendMiddleware } from "./frontend.ts";
@@ -60,6 +61,11 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Folder of a built single-page frontend to serve at `/`; not served when absent. */
   frontendDir?: string;
+  /**
+   * The built-in dashboard, served at `/dashboard/` and, unless `frontendDir` is set, at `/`.
+   * `false` turns it off. @default the `dashboard/` folder of this repository
+   */
+  dashboard?: Pick<DashboardOptions, "dir"> | false;
   /** Limits of `GET /api/v1/events`; its `signal` ends every open stream, which server shutdown needs. */
   events?: EventStreamOptions;
   /** Queue for the process, retry and restart-step routes; they return 503 without it. */
@@ -109,6 +115,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   if (options.corsOrigins && options.corsOrigins.length > 0)
     app.use("*", corsMiddleware(options.corsOrigins));
   if (options.apiToken !== undefined) app.use("*", bearerAuth(options.apiToken));
+  // The dashboard comes before the frontend, so that `/dashboard/` stays reachable beside it.
+  if (options.dashboard !== false) {
+    app.use("*", dashboardMiddleware({ ...options.dashboard, atRoot: options.frontendDir === undefined }));
+  }
   if (options.frontendDir !== undefined) app.use("*", frontendMiddleware(options.frontendDir));
 
   app.onError((error, c) => errorResponse(error, c, c.get("locale") ?? "en", logger));

@@ -83,6 +83,23 @@ describe("bearer auth", () => {
     assert.equal(status, 200);
   });
 
+  test("query token on media reads only", async () => {
+    const projectId = index.listProjects({ page: 1, size: 1 }).items[0]?.id ?? "";
+    const media = `${server.url}/api/v1/projects/${projectId}`;
+
+    const thumbnail = await fetch(`${media}/thumbnail?token=${TOKEN}`);
+    const download = await fetch(`${media}/download?clip_id=1&token=${TOKEN}`, { method: "HEAD" });
+    const wrong = await fetch(`${media}/thumbnail?token=wrong-${TOKEN}`);
+    const project = await fetch(`${media}?token=${TOKEN}`);
+    const remove = await fetch(`${media}?token=${TOKEN}`, { method: "DELETE" });
+
+    assert.notEqual(thumbnail.status, 401, "thumbnail takes ?token=");
+    assert.notEqual(download.status, 401, "download takes ?token=");
+    assert.equal(wrong.status, 401, "a wrong query token is rejected");
+    assert.equal(project.status, 401, "project JSON needs the header");
+    assert.equal(remove.status, 401, "DELETE needs the header");
+  });
+
   test("unknown route needs a token too", async () => {
     const response = await fetch(`${server.url}/api/v1/nothing-here`);
 

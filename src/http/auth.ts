@@ -15,6 +15,17 @@ export interface ExposureSettings {
 const PUBLIC_PATHS = new Set(["/api/v1/health", "/api/v1/health/"]);
 /** The event stream also takes `?token=`, because a browser's EventSource cannot set headers. */
 const QUERY_TOKEN_PATHS = new Set(["/api/v1/events", "/api/v1/events/"]);
+/**
+ * Media that a page loads through `<video src>`, `<img src>` or a download link, which cannot
+ * set headers either, so these also take `?token=` on GET and HEAD.
+ */
+const QUERY_TOKEN_MEDIA =
+  /^\/api\/v1\/(?:projects\/[^/]+\/(?:clips\/[^/]+(?:\/thumbnail)?|collections\/[^/]+\/thumbnail|thumbnail|download|files\/[^/]+)|files\/projects\/[^/]+\/collections\/[^/]+)\/?$/;
+
+function takesQueryToken(method: string, requestPath: string): boolean {
+  if (QUERY_TOKEN_PATHS.has(requestPath)) return true;
+  return (method === "GET" || method === "HEAD") && QUERY_TOKEN_MEDIA.test(requestPath);
+}
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();
@@ -39,7 +50,7 @@ export function checkExposure(settings: ExposureSettings): string | null {
 
 /**
  * Builds middleware that requires `Authorization: Bearer <token>` on every `/api/` route but
- * the health check, and also accepts `?token=` on the event stream. Paths outside `/api/` (the
+ * the health check, and also accepts `?token=` on the event stream and on media. Paths outside `/api/` (the
  * frontend's static files) stay open, since they hold no project data and the frontend must
  * load before it can send a token. Tokens are compared by SHA-256 digest with
  * `timingSafeEqual`, so the time taken does not depend on how much of a guess matches.
@@ -58,7 +69,7 @@ export function bearerAuth(apiToken: string): MiddlewareHandler<AppEnv> {
 
     const header = c.req.header("authorization");
     const bearer = header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1];
-    const queryToken = QUERY_TOKEN_PATHS.has(requestPath) ? c.req.query("token") : undefined;
+    const queryToken = takesQueryToken(c.req.method, requestPath) ? c.req.query("token") : undefined;
     if (matches(bearer) || matches(queryToken)) return next();
 
     c.header("WWW-Authenticate", 'Bearer realm="autoclipd"');

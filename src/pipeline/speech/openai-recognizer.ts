@@ -70,7 +70,11 @@ function httpError(url: string, status: number, attempts: number, body: string):
 
 function buildForm(chunk: AudioChunk, config: ResolvedSpeechConfig): FormData {
   const form = new FormData();
-  form.append("file", new Blob([chunk.bytes], { type: "audio/wav" }), `chunk-${chunk.index + 1}.wav`);
+  form.append(
+    "file",
+    new Blob([new Uint8Array(chunk.bytes)], { type: "audio/wav" }),
+    `chunk-${chunk.index + 1}.wav`,
+  );
   form.append("model", config.model ?? "");
   form.append("response_format", "verbose_json");
   form.append("timestamp_granularities[]", "segment");
