@@ -57,13 +57,40 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** Picks a name in `folder` that is not taken, adding ` (2)`, ` (3)`… before the extension. */
-async function freeName(folder: string, name: string): Promise<string> {
+/** Maximum length of one file name on Linux (`NAME_MAX` in linux/limits.h), in bytes. */
+const MAX_NAME_BYTES = 255;
+
+/** Suffix of the file that records why a file was rejected, beside it in `inbox/rejected/`. */
+const ERROR_FILE_SUFFIX = ".error.json";
+
+/** Cuts `text` on whole characters to at most `maxBytes` bytes of UTF-8. */
+function cutToBytes(text: string, maxBytes: number): string {
+  let result = "";
+  let bytes = 0;
+
+  for (const character of text) {
+    bytes += Buffer.byteLength(character);
+    if (bytes > maxBytes) break;
+    result += character;
+  }
+  return result;
+}
+
+/**
+ * Picks a name in `folder` that is not taken, adding ` (2)`, ` (3)`… before the extension.
+ * Room is left for `reserveBytes` more bytes, and a long base name is cut to make it fit.
+ */
+async function freeName(folder: string, name: string, reserveBytes = 0): Promise<string> {
   const extension = path.extname(name);
   const base = path.basename(name, extension);
 
   for (let attempt = 1; ; attempt += 1) {
-    const candidate = attempt === 1 ? name : `${base} (${attempt})${extension}`;
+    const counter = attempt === 1 ? "" : ` (${attempt})`;
+    const room = MAX_NAME_BYTES - reserveBytes - Buffer.byteLength(counter + extension);
+    const candidate =
+      attempt === 1 && Buffer.byteLength(name) + reserveBytes <= MAX_NAME_BYTES
+        ? name
+        : `${cutToBytes(base, room)}${counter}${extension}`;
     try {
       await lstat(path.join(folder, candidate));
     } catch (error) {
@@ -83,7 +110,8 @@ export async function rejectFile(
   const { layout, logger } = dependencies;
   await mkdir(layout.rejected, { recursive: true });
 
-  const name = await freeName(layout.rejected, path.basename(file));
+  // The error file is named after the moved file, so the moved name leaves room for its suffix.
+  const name = await freeName(layout.rejected, path.basename(file), ERROR_FILE_SUFFIX.length);
   await moveFile(file, path.join(layout.rejected, name));
   const moved = [name];
   if (subtitle) {
@@ -92,7 +120,7 @@ export async function rejectFile(
     moved.push(subtitleName);
   }
 
-  await writeJsonAtomic(path.join(layout.rejected, `${name}.error.json`), {
+  await writeJsonAtomic(path.join(layout.rejected, `${name}${ERROR_FILE_SUFFIX}`), {
     file: path.basename(file),
     files: moved,
     ...reason,
