@@ -9,7 +9,7 @@ import { type DataLayout, projectPaths, TEMP_PROJECT_PREFIX } from "../project/l
 import { moveFile } from "../project/move-file.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
-import { SUBTITLE_EXTENSIONS } from "./media-types.ts";
+import { classifyInboxFile, SUBTITLE_EXTENSIONS } from "./media-types.ts";
 import { readProjectSidecar } from "./project-sidecar.ts";
 import {
   ingestFailed,
@@ -31,18 +31,27 @@ export type IngestResult =
   | { kind: "rejected"; reason: RejectionReason }
   | { kind: "gone" };
 
-/** Finds a subtitle file in the same folder with the video's base name. */
+/**
+ * Finds a subtitle file in the same folder with the video's base name. A name that matches only
+ * after Unicode normalisation (a macOS tool may write the video's name decomposed, NFD, and an
+ * editor the subtitle's composed, NFC) is taken when no video has exactly the subtitle's name.
+ */
 async function findSubtitle(videoPath: string): Promise<string | null> {
   const folder = path.dirname(videoPath);
   const base = path.basename(videoPath, path.extname(videoPath));
   const names = await readdir(folder);
+  const baseOf = (name: string) => path.basename(name, path.extname(name));
+  const videoBases = new Set(names.filter((name) => classifyInboxFile(name) === "video").map(baseOf));
 
   for (const extension of SUBTITLE_EXTENSIONS) {
-    const match = names.find(
-      (name) =>
-        path.extname(name).toLowerCase() === extension && path.basename(name, path.extname(name)) === base,
+    const candidates = names.filter((name) => path.extname(name).toLowerCase() === extension);
+    const exact = candidates.find((name) => baseOf(name) === base);
+    if (exact) return path.join(folder, exact);
+
+    const normalised = candidates.find(
+      (name) => baseOf(name).normalize("NFC") === base.normalize("NFC") && !videoBases.has(baseOf(name)),
     );
-    if (match) return path.join(folder, match);
+    if (normalised) return path.join(folder, normalised);
   }
   return null;
 }
