@@ -9,9 +9,11 @@ import { type DataLayout, projectPaths, TEMP_PROJECT_PREFIX } from "../project/l
 import { moveFile } from "../project/move-file.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
+import { findIngestedTwin } from "./ingested-twin.ts";
 import { classifyInboxFile, SUBTITLE_EXTENSIONS } from "./media-types.ts";
 import { readProjectSidecar } from "./project-sidecar.ts";
 import {
+  alreadyIngested,
   ingestFailed,
   type RejectionReason,
   symlinkRejected,
@@ -172,6 +174,9 @@ export async function ingestVideo(
   }
 
   if (!media.hasVideo) return reject(videoPath, subtitle, videoStreamMissing(name), dependencies);
+
+  const twin = await findIngestedTwin(videoPath, layout.projects);
+  if (twin) return reject(videoPath, subtitle, alreadyIngested(name, twin), dependencies);
 
   const sidecar = await readProjectSidecar(videoPath);
   if ("invalid" in sidecar) {

@@ -86,3 +86,14 @@ export function folderRejected(name: string): RejectionReason {
     hint_zh: "请把文件夹中的视频（及同名字幕文件）直接移到收件箱中。",
   };
 }
+
+/** Builds the reason for a video that is already the input of a project. */
+export function alreadyIngested(name: string, projectId: string): RejectionReason {
+  return {
+    code: "VIDEO_ALREADY_INGESTED",
+    message: `${name} is already the input of project ${projectId} (same name, same content).`,
+    hint: `To process it again, retry project ${projectId}, or delete that project first and drop the video again.`,
+    message_zh: `${name} 已是项目 ${projectId} 的输入（名称和内容都相同）。`,
+    hint_zh: `如需重新处理，请重试项目 ${projectId}，或先删除该项目再重新放入视频。`,
+  };
+}
