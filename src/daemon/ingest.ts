@@ -18,8 +18,12 @@ import {
   type RejectionReason,
   symlinkRejected,
   unreadableMedia,
+  videoCodecUnsupported,
   videoStreamMissing,
 } from "./rejection-reasons.ts";
+
+/** Codec names ffprobe gives a stream it has no decoder for. */
+const UNKNOWN_CODECS = new Set(["unknown", "none", ""]);
 
 export interface IngestDependencies {
   layout: DataLayout;
@@ -174,6 +178,10 @@ export async function ingestVideo(
   }
 
   if (!media.hasVideo) return reject(videoPath, subtitle, videoStreamMissing(name), dependencies);
+  const codec = media.videoCodec ?? "";
+  if (UNKNOWN_CODECS.has(codec)) {
+    return reject(videoPath, subtitle, videoCodecUnsupported(name, codec || "none"), dependencies);
+  }
 
   const twin = await findIngestedTwin(videoPath, layout.projects);
   if (twin) return reject(videoPath, subtitle, alreadyIngested(name, twin), dependencies);

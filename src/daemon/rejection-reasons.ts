@@ -97,3 +97,14 @@ export function alreadyIngested(name: string, projectId: string): RejectionReaso
     hint_zh: `如需重新处理，请重试项目 ${projectId}，或先删除该项目再重新放入视频。`,
   };
 }
+
+/** Builds the reason for a video stream whose codec ffprobe does not know, so ffmpeg cannot decode it. */
+export function videoCodecUnsupported(name: string, codec: string): RejectionReason {
+  return {
+    code: "VIDEO_CODEC_UNSUPPORTED",
+    message: `${name} has a video stream in a codec that ffmpeg cannot decode (ffprobe reports "${codec}").`,
+    hint: "Convert the video to H.264 in an MP4 file (for example with HandBrake or ffmpeg -c:v libx264) and drop it again.",
+    message_zh: `${name} 的视频流采用 ffmpeg 无法解码的编码（ffprobe 报告为 "${codec}"）。`,
+    hint_zh: "请把视频转换为 MP4 封装的 H.264（例如使用 HandBrake 或 ffmpeg -c:v libx264），然后重新放入。",
+  };
+}
