@@ -1,4 +1,4 @@
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { projectFileSchema } from "../../schemas/project.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
@@ -71,11 +71,17 @@ export async function runPipeline(
     return "missing";
   }
 
+  // A lost lock (its folder removed with the project, or taken over) stops the run, because
+  // only the holder may write inside the project folder.
+  const lockLost = new AbortController();
   let release: () => Promise<void>;
   try {
     release = await lockProject(projectDir, {
       staleMs: dependencies.staleLockMs,
-      onCompromised: (error) => logger.error({ err: error }, "project lock was lost while a step ran"),
+      onCompromised: (error) => {
+        logger.error({ err: error }, "project lock was lost while a step ran");
+        lockLost.abort(error);
+      },
     });
   } catch (error) {
     if (error instanceof ProjectLockedError) {
@@ -85,11 +91,26 @@ export async function runPipeline(
     throw error;
   }
 
+  const runSignal = AbortSignal.any([signal, lockLost.signal]);
+  let result: RunResult | undefined;
+  let failure: unknown;
   try {
-    return await runLocked(projectId, paths, dependencies, logger, signal);
+    result = await runLocked(projectId, paths, dependencies, logger, runSignal, lockLost.signal);
+  } catch (error) {
+    failure = error;
   } finally {
     await release();
   }
+
+  if (!(await fileExists(paths.file("project")))) {
+    // A step may have made output folders again (mkdir -p) after the project was removed. Such
+    // a leftover has no input/ folder; a folder that still has one is left for a person.
+    if (!(await fileExists(paths.input))) await rm(projectDir, { recursive: true, force: true });
+    logger.warn({ err: failure }, "project folder was removed while it ran");
+    return "missing";
+  }
+  if (failure !== undefined) throw failure;
+  return result as RunResult;
 }
 
 async function runLocked(
@@ -98,6 +119,7 @@ async function runLocked(
   dependencies: PipelineDependencies,
   logger: Logger,
   signal: AbortSignal,
+  lockLost: AbortSignal,
 ): Promise<RunResult> {
   const pipelineFile = paths.file("pipeline");
   const state = await readPipelineState(pipelineFile);
@@ -171,6 +193,10 @@ async function runLocked(
     try {
       outcome = await step.run(context);
     } catch (error) {
+      if (lockLost.aborted) {
+        logger.warn({ step: step.name }, "step stopped because the project lock was lost");
+        return "aborted";
+      }
       if (signal.aborted) {
         state.status = "pending";
         state.message = "stopped by shutdown; resumes at the next start";
