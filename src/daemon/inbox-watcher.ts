@@ -1,4 +1,4 @@
-import { lstat, readdir } from "node:fs/promises";
+import { lstat, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { type FileWatcher, startFileWatcher } from "../shared/file-watcher.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
@@ -80,28 +80,30 @@ export function startInboxWatcher(options: InboxWatcherOptions): InboxWatcher {
     resolveReady = resolve;
   });
 
-  const watcher: FileWatcher = startFileWatcher({
-    root: options.inbox,
-    depth: 0,
-    ignore: (file) => {
-      const relative = path.relative(options.inbox, file);
-      return (
-        relative === "rejected" ||
-        relative.startsWith(`rejected${path.sep}`) ||
-        classifyInboxFile(file) === "temporary"
-      );
-    },
-    onEvent: (event, file) => {
-      if (path.dirname(file) !== options.inbox) return;
-      if (event === "addDir") track(file, true);
-      if (event === "add" || event === "change") track(file, false);
-    },
-    onReady: () => {
-      // Files created while chokidar listed the folder may have no event, so list it once more.
-      rescan().finally(resolveReady);
-    },
-    logger,
-  });
+  const watchInbox = (): FileWatcher =>
+    startFileWatcher({
+      root: options.inbox,
+      depth: 0,
+      ignore: (file) => {
+        const relative = path.relative(options.inbox, file);
+        return (
+          relative === "rejected" ||
+          relative.startsWith(`rejected${path.sep}`) ||
+          classifyInboxFile(file) === "temporary"
+        );
+      },
+      onEvent: (event, file) => {
+        if (path.dirname(file) !== options.inbox) return;
+        if (event === "addDir") track(file, true);
+        if (event === "add" || event === "change") track(file, false);
+      },
+      onReady: () => {
+        // Files created while chokidar listed the folder may have no event, so list it once more.
+        rescan().finally(resolveReady);
+      },
+      logger,
+    });
+  let watcher = watchInbox();
 
   let checking = false;
   const timer = setInterval(() => {
@@ -138,8 +140,26 @@ export function startInboxWatcher(options: InboxWatcherOptions): InboxWatcher {
         else if (entry.isDirectory() && entry.name !== "rejected") track(file, true);
       }
     } catch (error) {
+      if (isNotFound(error)) {
+        await recreateInbox();
+        return;
+      }
       logger.warn({ err: error, inbox: options.inbox }, "could not list the inbox");
     }
+  }
+
+  /**
+   * Makes the inbox folder again after someone deleted it, and watches the new folder: the
+   * old watch went with the deleted one. Files dropped before the next listing are found then.
+   */
+  async function recreateInbox(): Promise<void> {
+    await mkdir(options.inbox, { recursive: true });
+    logger.warn({ inbox: options.inbox }, "inbox folder was missing; created it again");
+    if (closed) return;
+
+    const old = watcher;
+    watcher = watchInbox();
+    await old.close();
   }
 
   async function checkCandidates(): Promise<void> {
@@ -158,7 +178,12 @@ export function startInboxWatcher(options: InboxWatcherOptions): InboxWatcher {
       }
 
       if (stats.size !== candidate.size || stats.mtimeMs !== candidate.mtimeMs) {
-        candidates.set(file, { ...candidate, size: stats.size, mtimeMs: stats.mtimeMs, changedAt: Date.now() });
+        candidates.set(file, {
+          ...candidate,
+          size: stats.size,
+          mtimeMs: stats.mtimeMs,
+          changedAt: Date.now(),
+        });
         continue;
       }
       if (Date.now() - candidate.changedAt < options.settleMs) continue;
@@ -182,7 +207,8 @@ export function startInboxWatcher(options: InboxWatcherOptions): InboxWatcher {
   function rejectionFor(file: string, folder: boolean): RejectionReason {
     const name = path.basename(file);
     if (folder) return folderRejected(name);
-    if (classifyInboxFile(file) === "sidecar") return videoMissingForSidecar(name, Math.round(sidecarWaitMs / 1000));
+    if (classifyInboxFile(file) === "sidecar")
+      return videoMissingForSidecar(name, Math.round(sidecarWaitMs / 1000));
     return unsupportedFile(name, [...VIDEO_EXTENSIONS].join(", "));
   }
 
