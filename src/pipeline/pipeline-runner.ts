@@ -5,7 +5,7 @@ import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { projectPaths } from "../project/layout.ts";
 import { lockProject, ProjectLockedError } from "../project/lock.ts";
 import { readJsonFile } from "../project/read-json.ts";
-import { isNotFound } from "../shared/fs-errors.ts";
+import { hasErrorCode, isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { AnalyzerFactory, AnalyzerOptions } from "./analyzer/types.ts";
 import type { CutMode, FfmpegBinaries } from "./ffmpeg.ts";
@@ -272,7 +272,25 @@ function withRate(
   return { ...summary, seconds_per_source_minute: Number((seconds / (videoSeconds / 60)).toFixed(3)) };
 }
 
+/** Tells whether an error, or the ffmpeg run behind it, ran out of disk space. */
+function isDiskFull(error: unknown): boolean {
+  if (hasErrorCode(error, "ENOSPC", "EDQUOT")) return true;
+
+  const stderr = (error as { stderr?: unknown } | null)?.stderr;
+  return typeof stderr === "string" && /No space left on device|Disk quota exceeded/i.test(stderr);
+}
+
 function unexpectedFailure(error: unknown): StepOutcome {
+  if (isDiskFull(error)) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      status: "failed",
+      code: "DISK_FULL",
+      message: `The disk of the data folder ran out of space: ${detail}`,
+      hint: "Free space on the disk that holds the data folder (clips and collections together need about twice the video's size), then retry the project.",
+    };
+  }
+
   const fields = (typeof error === "object" && error !== null ? error : {}) as {
     code?: unknown;
     hint?: unknown;
