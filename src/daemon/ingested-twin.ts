@@ -39,7 +39,7 @@ async function sameContent(a: string, b: string): Promise<boolean> {
 }
 
 /**
- * Returns the id of a project whose `input/` holds a file with the video's name and the same
+ * Returns the id of a project whose `input/` contains a file with the video's name and the same
  * bytes, or null. A dropped copy under another name is not found: only the name is looked up
  * in each project, so the check costs one `stat` per project folder.
  */

@@ -66,7 +66,7 @@ export function errorResponse(error: unknown, c: Context, locale: Locale, logger
     return c.json(body, 503);
   }
 
-  // A read-only or full data folder is the operator's to fix, so the body says which it is.
+  // A read-only or full data folder is the operator's to fix, so the body names which it is.
   const storageCode = hasErrorCode(error, "EROFS")
     ? "DATA_FOLDER_READ_ONLY"
     : hasErrorCode(error, "ENOSPC", "EDQUOT")
