@@ -123,6 +123,12 @@ async function runLocked(
 ): Promise<RunResult> {
   const pipelineFile = paths.file("pipeline");
   const state = await readPipelineState(pipelineFile);
+  // A failed project runs again only once a retry has marked it pending. A run queued from an
+  // index change that was read before the failure was recorded must not redo the work.
+  if (state.status === "failed") {
+    logger.info({ code: state.error?.code }, "project has failed; it runs again when retried");
+    return "failed";
+  }
   const save = async () => {
     state.updated_at = now();
     await writeJsonAtomic(pipelineFile, state);
