@@ -72,7 +72,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
   it("zero-byte video is rejected as unreadable", async () => {
     await dropContent(dataDir, "empty.mp4", "");
 
-    const record = await waitForRejection(dataDir, "empty.mp4");
+    const record = await waitForRejection(daemon, dataDir, "empty.mp4");
     assert.equal(record.code, "MEDIA_UNREADABLE");
     assert.match(record.message, /empty\.mp4/);
     await assertDaemonAlive(daemon);
@@ -82,7 +82,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
     const cut = withoutMoovBox(await readFile(fixtures.talk));
     await dropContent(dataDir, "no moov.mp4", cut);
 
-    const record = await waitForRejection(dataDir, "no moov.mp4");
+    const record = await waitForRejection(daemon, dataDir, "no moov.mp4");
     assert.equal(record.code, "MEDIA_UNREADABLE");
     assert.match(record.hint, /complete/);
     await assertDaemonAlive(daemon);
@@ -91,7 +91,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
   it("audio-only file is rejected", async () => {
     await drop(dataDir, fixtures.audioOnly, "podcast.mp4");
 
-    const record = await waitForRejection(dataDir, "podcast.mp4");
+    const record = await waitForRejection(daemon, dataDir, "podcast.mp4");
     assert.equal(record.code, "VIDEO_STREAM_MISSING");
     await assertDaemonAlive(daemon);
   });
@@ -99,7 +99,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
   it("text file named .mp4 is rejected", async () => {
     await dropContent(dataDir, "notes.mp4", "These are meeting notes, not a video.\n");
 
-    const record = await waitForRejection(dataDir, "notes.mp4");
+    const record = await waitForRejection(daemon, dataDir, "notes.mp4");
     assert.equal(record.code, "MEDIA_UNREADABLE");
     await assertDaemonAlive(daemon);
   });
@@ -107,7 +107,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
   it("random bytes named .mkv are rejected", async () => {
     await dropContent(dataDir, "junk.mkv", randomBytes(64 * 1024));
 
-    const record = await waitForRejection(dataDir, "junk.mkv");
+    const record = await waitForRejection(daemon, dataDir, "junk.mkv");
     assert.equal(record.code, "MEDIA_UNREADABLE");
     await assertDaemonAlive(daemon);
   });
@@ -117,7 +117,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
     await ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x90:rate=1", "-frames:v", "1", png]);
     await drop(dataDir, png, "poster.mp4");
 
-    const record = await waitForRejection(dataDir, "poster.mp4");
+    const record = await waitForRejection(daemon, dataDir, "poster.mp4");
     assert.equal(record.code, "MEDIA_UNREADABLE");
     assert.match(record.message, /no duration/);
     await assertDaemonAlive(daemon);
@@ -126,7 +126,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
   it("unsupported file type is rejected", async () => {
     await dropContent(dataDir, "report.docx", "PK not really a document");
 
-    const record = await waitForRejection(dataDir, "report.docx");
+    const record = await waitForRejection(daemon, dataDir, "report.docx");
     assert.equal(record.code, "UNSUPPORTED_FILE_TYPE");
     assert.match(record.hint, /\.mp4/);
     await assertDaemonAlive(daemon);
@@ -138,7 +138,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
     await writeFile(path.join(folder, "episode.mp4"), "not checked");
     await rename(folder, path.join(inbox, "season 1"));
 
-    const record = await waitForRejection(dataDir, "season 1");
+    const record = await waitForRejection(daemon, dataDir, "season 1");
     assert.equal(record.code, "FOLDER_NOT_SUPPORTED");
     const moved = await stat(path.join(inbox, "rejected", "season 1", "episode.mp4"));
     assert.ok(moved.isFile(), "the folder's content moved with it");
@@ -150,7 +150,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
     await writeFile(outside, "outside content");
     await symlink(outside, path.join(inbox, "linked.mp4"));
 
-    const record = await waitForRejection(dataDir, "linked.mp4");
+    const record = await waitForRejection(daemon, dataDir, "linked.mp4");
     assert.equal(record.code, "SYMLINK_NOT_ALLOWED");
     assert.equal(await readFile(outside, "utf8"), "outside content", "the link's target is untouched");
     await assertDaemonAlive(daemon);
@@ -158,7 +158,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
 
   it("second bad file of one name keeps both", async () => {
     await dropContent(dataDir, "twice.mp4", "first");
-    await waitForRejection(dataDir, "twice.mp4");
+    await waitForRejection(daemon, dataDir, "twice.mp4");
     await dropContent(dataDir, "twice.mp4", "second");
 
     const rejected = path.join(inbox, "rejected");
@@ -177,7 +177,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
     // No room for a `.part` suffix, so the file is written in place.
     await writeFile(path.join(inbox, longest), "not a video");
 
-    const record = await waitForRejection(dataDir, longest);
+    const record = await waitForRejection(daemon, dataDir, longest);
     assert.equal(record.code, "MEDIA_UNREADABLE");
     const [moved] = record.files;
     assert.ok(moved?.endsWith(".mp4"), `the moved name keeps its extension: ${moved}`);
@@ -190,7 +190,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
     const droppedAt = Date.now();
     await dropContent(dataDir, "lonely.srt", "1\n00:00:01,000 --> 00:00:02,000\nhello\n");
 
-    const record = await waitForRejection(dataDir, "lonely.srt", 60_000);
+    const record = await waitForRejection(daemon, dataDir, "lonely.srt", 60_000);
     assert.equal(record.code, "VIDEO_MISSING_FOR_SIDECAR");
     assert.match(record.hint, /lonely\.mp4/);
     assert.ok(
@@ -203,7 +203,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
   it("project .json alone is rejected after the wait", async () => {
     await dropContent(dataDir, "lonely.json", JSON.stringify({ name: "Lonely" }));
 
-    const record = await waitForRejection(dataDir, "lonely.json", 60_000);
+    const record = await waitForRejection(daemon, dataDir, "lonely.json", 60_000);
     assert.equal(record.code, "VIDEO_MISSING_FOR_SIDECAR");
   });
 

@@ -179,7 +179,7 @@ describe("bad input: names, slow writes and duplicates", { timeout: 900_000 }, (
     const first = await waitForProject(daemon, "twice", ["processing", "completed"]);
     await drop(dataDir, video, "twice.mp4");
 
-    const record = await waitForRejection(dataDir, "twice.mp4");
+    const record = await waitForRejection(daemon, dataDir, "twice.mp4");
     assert.equal(record.code, "VIDEO_ALREADY_INGESTED");
     assert.ok(record.message.includes(first.id), "the message names the existing project");
     const twins = (await listProjects(daemon)).filter((item) => item.name === "twice");

@@ -225,7 +225,7 @@ describe("bad input: subtitles and streams", { timeout: 900_000 }, () => {
     await dropContent(dataDir, "unknown codec.srt", srt);
     await drop(dataDir, unknown, "unknown codec.mp4");
 
-    const record = await waitForRejection(dataDir, "unknown codec.mp4");
+    const record = await waitForRejection(daemon, dataDir, "unknown codec.mp4");
     assert.equal(record.code, "VIDEO_CODEC_UNSUPPORTED");
     assert.match(record.message, /"unknown"/);
     await assertDaemonAlive(daemon);

@@ -116,8 +116,12 @@ export interface RejectionRecord {
   hint_zh: string;
 }
 
-/** Waits for the rejection record of `name` and checks that it is complete in both languages. */
+/**
+ * Waits for the rejection record of `name`, checks that it is complete in both languages, and
+ * that the API lists it with its Chinese text for a Chinese request.
+ */
 export async function waitForRejection(
+  daemon: DaemonProcess,
   dataDir: string,
   name: string,
   timeoutMs = 60_000,
@@ -144,6 +148,16 @@ export async function waitForRejection(
   for (const moved of record.files) {
     await stat(path.join(rejected, moved));
   }
+
+  const response = await fetch(`${daemon.url}/api/v1/inbox/rejected`, {
+    headers: { "Accept-Language": "zh-CN" },
+  });
+  assert.equal(response.status, 200, "the rejected files route answers 200");
+  const listed = (await response.json()) as { items: (RejectionRecord & { detail: string })[] };
+  const item = listed.items.find((entry) => entry.file === name);
+  assert.ok(item, `the API lists the rejection of ${JSON.stringify(name)}`);
+  assert.equal(item.code, record.code, "the API shows the code");
+  assert.equal(item.detail, record.message_zh, "the API shows the Chinese message to a Chinese request");
   return record;
 }
 
