@@ -129,9 +129,17 @@ async function runLocked(
     logger.info({ code: state.error?.code }, "project has failed; it runs again when retried");
     return "failed";
   }
-  const save = async () => {
-    state.updated_at = now();
-    await writeJsonAtomic(pipelineFile, state);
+  // Progress writes are not awaited, so every write waits for the one before it: a slow
+  // progress write must never land after the final state and overwrite it.
+  let lastWrite: Promise<void> = Promise.resolve();
+  const save = () => {
+    lastWrite = lastWrite
+      .catch(() => undefined)
+      .then(() => {
+        state.updated_at = now();
+        return writeJsonAtomic(pipelineFile, state);
+      });
+    return lastWrite;
   };
 
   const project = await readJsonFile(paths.file("project"), projectFileSchema);
