@@ -14,6 +14,7 @@ import { deriveProject } from "../src/index/derive-project.ts";
 import { createEmbeddedAnalyzer } from "../src/pipeline/analyzer/embedded/index.ts";
 import { extractAudio, resolveFfmpegBinaries } from "../src/pipeline/ffmpeg.ts";
 import { type PipelineDependencies, runPipeline } from "../src/pipeline/pipeline-runner.ts";
+import { prepareRetry } from "../src/pipeline/reset-steps.ts";
 import { resolveSpeechConfig, type SpeechConfig } from "../src/pipeline/speech/speech-config.ts";
 import {
   type FakeTranscriptionServer,
@@ -270,6 +271,7 @@ describe("speech recognition in the pipeline", { timeout: 300_000 }, () => {
     assert.equal(server.requests.length, 2);
 
     faulty = false;
+    await prepareRetry(project.projectDir);
     const second = await runPipeline(project.projectDir, dependencies(speech), new AbortController().signal);
 
     assert.equal(second, "completed");

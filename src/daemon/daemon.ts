@@ -186,6 +186,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
   const inbox = startInboxWatcher({
     inbox: layout.inbox,
     settleMs: settings.inboxSettleMs,
+    sidecarWaitMs: settings.sidecarWaitSeconds * 1000,
     logger,
     ingest: async (file) => {
       const result = await ingestVideo(file, ingestDependencies);

@@ -9,15 +9,21 @@ import { type DataLayout, projectPaths, TEMP_PROJECT_PREFIX } from "../project/l
 import { moveFile } from "../project/move-file.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
-import { SUBTITLE_EXTENSIONS } from "./media-types.ts";
+import { findIngestedTwin } from "./ingested-twin.ts";
+import { classifyInboxFile, SUBTITLE_EXTENSIONS } from "./media-types.ts";
 import { readProjectSidecar } from "./project-sidecar.ts";
 import {
+  alreadyIngested,
   ingestFailed,
   type RejectionReason,
   symlinkRejected,
   unreadableMedia,
+  videoCodecUnsupported,
   videoStreamMissing,
 } from "./rejection-reasons.ts";
+
+/** Codec names ffprobe gives a stream it has no decoder for. */
+const UNKNOWN_CODECS = new Set(["unknown", "none", ""]);
 
 export interface IngestDependencies {
   layout: DataLayout;
@@ -31,18 +37,27 @@ export type IngestResult =
   | { kind: "rejected"; reason: RejectionReason }
   | { kind: "gone" };
 
-/** Finds a subtitle file in the same folder with the video's base name. */
+/**
+ * Finds a subtitle file in the same folder with the video's base name. A name that matches only
+ * after Unicode normalisation (a macOS tool may write the video's name decomposed, NFD, and an
+ * editor the subtitle's composed, NFC) is taken when no video has exactly the subtitle's name.
+ */
 async function findSubtitle(videoPath: string): Promise<string | null> {
   const folder = path.dirname(videoPath);
   const base = path.basename(videoPath, path.extname(videoPath));
   const names = await readdir(folder);
+  const baseOf = (name: string) => path.basename(name, path.extname(name));
+  const videoBases = new Set(names.filter((name) => classifyInboxFile(name) === "video").map(baseOf));
 
   for (const extension of SUBTITLE_EXTENSIONS) {
-    const match = names.find(
-      (name) =>
-        path.extname(name).toLowerCase() === extension && path.basename(name, path.extname(name)) === base,
+    const candidates = names.filter((name) => path.extname(name).toLowerCase() === extension);
+    const exact = candidates.find((name) => baseOf(name) === base);
+    if (exact) return path.join(folder, exact);
+
+    const normalised = candidates.find(
+      (name) => baseOf(name).normalize("NFC") === base.normalize("NFC") && !videoBases.has(baseOf(name)),
     );
-    if (match) return path.join(folder, match);
+    if (normalised) return path.join(folder, normalised);
   }
   return null;
 }
@@ -57,13 +72,40 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** Picks a name in `folder` that is not taken, adding ` (2)`, ` (3)`… before the extension. */
-async function freeName(folder: string, name: string): Promise<string> {
+/** Maximum length of one file name on Linux (`NAME_MAX` in linux/limits.h), in bytes. */
+const MAX_NAME_BYTES = 255;
+
+/** Suffix of the file that records why a file was rejected, beside it in `inbox/rejected/`. */
+const ERROR_FILE_SUFFIX = ".error.json";
+
+/** Cuts `text` on whole characters to at most `maxBytes` bytes of UTF-8. */
+function cutToBytes(text: string, maxBytes: number): string {
+  let result = "";
+  let bytes = 0;
+
+  for (const character of text) {
+    bytes += Buffer.byteLength(character);
+    if (bytes > maxBytes) break;
+    result += character;
+  }
+  return result;
+}
+
+/**
+ * Picks a name in `folder` that is not taken, adding ` (2)`, ` (3)`… before the extension.
+ * Room is left for `reserveBytes` more bytes, and a long base name is cut to make it fit.
+ */
+async function freeName(folder: string, name: string, reserveBytes = 0): Promise<string> {
   const extension = path.extname(name);
   const base = path.basename(name, extension);
 
   for (let attempt = 1; ; attempt += 1) {
-    const candidate = attempt === 1 ? name : `${base} (${attempt})${extension}`;
+    const counter = attempt === 1 ? "" : ` (${attempt})`;
+    const room = MAX_NAME_BYTES - reserveBytes - Buffer.byteLength(counter + extension);
+    const candidate =
+      attempt === 1 && Buffer.byteLength(name) + reserveBytes <= MAX_NAME_BYTES
+        ? name
+        : `${cutToBytes(base, room)}${counter}${extension}`;
     try {
       await lstat(path.join(folder, candidate));
     } catch (error) {
@@ -83,7 +125,8 @@ export async function rejectFile(
   const { layout, logger } = dependencies;
   await mkdir(layout.rejected, { recursive: true });
 
-  const name = await freeName(layout.rejected, path.basename(file));
+  // The error file is named after the moved file, so the moved name leaves room for its suffix.
+  const name = await freeName(layout.rejected, path.basename(file), ERROR_FILE_SUFFIX.length);
   await moveFile(file, path.join(layout.rejected, name));
   const moved = [name];
   if (subtitle) {
@@ -92,7 +135,7 @@ export async function rejectFile(
     moved.push(subtitleName);
   }
 
-  await writeJsonAtomic(path.join(layout.rejected, `${name}.error.json`), {
+  await writeJsonAtomic(path.join(layout.rejected, `${name}${ERROR_FILE_SUFFIX}`), {
     file: path.basename(file),
     files: moved,
     ...reason,
@@ -135,6 +178,13 @@ export async function ingestVideo(
   }
 
   if (!media.hasVideo) return reject(videoPath, subtitle, videoStreamMissing(name), dependencies);
+  const codec = media.videoCodec ?? "";
+  if (UNKNOWN_CODECS.has(codec)) {
+    return reject(videoPath, subtitle, videoCodecUnsupported(name, codec || "none"), dependencies);
+  }
+
+  const twin = await findIngestedTwin(videoPath, layout.projects);
+  if (twin) return reject(videoPath, subtitle, alreadyIngested(name, twin), dependencies);
 
   const sidecar = await readProjectSidecar(videoPath);
   if ("invalid" in sidecar) {

@@ -5,6 +5,7 @@ import {
   type InboxFileKind,
   SUBTITLE_EXTENSIONS,
   VIDEO_EXTENSIONS,
+  videoBaseName,
 } from "./media-types.ts";
 
 test("classifyInboxFile takes every video extension", () => {
@@ -95,5 +96,21 @@ test("classifyInboxFile takes awkward names", () => {
 
   for (const name of cases) {
     assert.equal(classifyInboxFile(name), "video", name);
+  }
+});
+
+test("videoBaseName sees videos and their downloads", () => {
+  const cases: Array<[string, string | null]> = [
+    ["talk.mp4", "talk"],
+    ["Talk.MKV", "Talk"],
+    ["talk.mp4.part", "talk"],
+    ["talk.mov.crdownload", "talk"],
+    ["talk.srt", null],
+    ["talk.srt.part", null],
+    ["talk.json", null],
+  ];
+
+  for (const [name, base] of cases) {
+    assert.equal(videoBaseName(name), base, name);
   }
 });

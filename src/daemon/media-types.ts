@@ -28,3 +28,17 @@ export function classifyInboxFile(file: string): InboxFileKind {
   if (SIDECAR_EXTENSIONS.has(extension)) return "sidecar";
   return "other";
 }
+
+/**
+ * Returns the base name of a video file name, also of one still being downloaded under a
+ * temporary suffix (`talk.mp4.part` gives `talk`), or null for any other name.
+ */
+export function videoBaseName(name: string): string | null {
+  const lower = name.toLowerCase();
+  const suffix = TEMPORARY_SUFFIXES.find((candidate) => lower.endsWith(candidate));
+  const finished = suffix ? name.slice(0, name.length - suffix.length) : name;
+  const extension = path.extname(finished);
+
+  if (!VIDEO_EXTENSIONS.has(extension.toLowerCase())) return null;
+  return path.basename(finished, extension);
+}

@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { VIDEO_CATEGORIES } from "../../schemas/project.ts";
 import { describeIssues } from "../project/read-json.ts";
-import { isNotFound } from "../shared/fs-errors.ts";
+import { hasErrorCode, isNotFound } from "../shared/fs-errors.ts";
 
 /** `NAME.json` beside a dropped video: the project's name and category, as the upload route writes it. */
 export const projectSidecarSchema = z.object({
@@ -31,7 +31,8 @@ export async function readProjectSidecar(videoPath: string): Promise<SidecarResu
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    if (isNotFound(error)) return { file: null };
+    // A video name of 252 bytes or more leaves no room for `.json`, so no such file can exist.
+    if (isNotFound(error) || hasErrorCode(error, "ENAMETOOLONG")) return { file: null };
     throw error;
   }
 

@@ -1,3 +1,5 @@
+import path from "node:path";
+
 /** Reason a dropped file could not be ingested, in both languages. */
 export interface RejectionReason {
   code: string;
@@ -59,5 +61,50 @@ export function ingestFailed(name: string, detail: string): RejectionReason {
     hint: "Check free disk space and permissions of the data folder, then drop the file again.",
     message_zh: `无法为 ${name} 创建项目：${detail}`,
     hint_zh: "请检查数据文件夹的磁盘空间和权限，然后重新放入文件。",
+  };
+}
+
+/** Builds the reason for a subtitle or project `.json` file whose video did not arrive in time. */
+export function videoMissingForSidecar(name: string, waitedSeconds: number): RejectionReason {
+  const base = path.basename(name, path.extname(name));
+  return {
+    code: "VIDEO_MISSING_FOR_SIDECAR",
+    message: `${name} waited ${waitedSeconds} s in the inbox for a video named ${base}.* that never arrived.`,
+    hint: `Drop the video with the same base name (for example ${base}.mp4) together with ${name}, or rename one of them so the names match.`,
+    message_zh: `${name} 在收件箱中等待同名视频 ${base}.* 已 ${waitedSeconds} 秒，视频一直没有出现。`,
+    hint_zh: `请把同名视频（例如 ${base}.mp4）与 ${name} 一起放入，或重命名其中之一使名称一致。`,
+  };
+}
+
+/** Builds the reason for a folder dropped into the inbox, which only takes files. */
+export function folderRejected(name: string): RejectionReason {
+  return {
+    code: "FOLDER_NOT_SUPPORTED",
+    message: `${name} is a folder; the inbox only takes video files and their subtitle files.`,
+    hint: "Move the videos (and their same-named subtitle files) out of the folder straight into the inbox.",
+    message_zh: `${name} 是文件夹；收件箱只接受视频文件及其字幕文件。`,
+    hint_zh: "请把文件夹中的视频（及同名字幕文件）直接移到收件箱中。",
+  };
+}
+
+/** Builds the reason for a video that is already the input of a project. */
+export function alreadyIngested(name: string, projectId: string): RejectionReason {
+  return {
+    code: "VIDEO_ALREADY_INGESTED",
+    message: `${name} is already the input of project ${projectId} (same name, same content).`,
+    hint: `To process it again, retry project ${projectId}, or delete that project first and drop the video again.`,
+    message_zh: `${name} 已是项目 ${projectId} 的输入（名称和内容都相同）。`,
+    hint_zh: `如需重新处理，请重试项目 ${projectId}，或先删除该项目再重新放入视频。`,
+  };
+}
+
+/** Builds the reason for a video stream whose codec ffprobe does not know, so ffmpeg cannot decode it. */
+export function videoCodecUnsupported(name: string, codec: string): RejectionReason {
+  return {
+    code: "VIDEO_CODEC_UNSUPPORTED",
+    message: `${name} has a video stream in a codec that ffmpeg cannot decode (ffprobe reports "${codec}").`,
+    hint: "Convert the video to H.264 in an MP4 file (for example with HandBrake or ffmpeg -c:v libx264) and drop it again.",
+    message_zh: `${name} 的视频流采用 ffmpeg 无法解码的编码（ffprobe 报告为 "${codec}"）。`,
+    hint_zh: "请把视频转换为 MP4 封装的 H.264（例如使用 HandBrake 或 ffmpeg -c:v libx264），然后重新放入。",
   };
 }

@@ -81,6 +81,15 @@ export const SETTING_SPECS = {
       zh: "放入的文件大小和修改时间需保持不变多久才会被处理（毫秒）。默认：2000",
     },
   },
+  sidecarWaitSeconds: {
+    flag: "sidecar-wait-seconds",
+    env: "AUTOCLIP_SIDECAR_WAIT_SECONDS",
+    type: "string",
+    help: {
+      en: "How long a subtitle or project .json file dropped without its video waits for the video before it is rejected (seconds). Default: 600",
+      zh: "单独放入的字幕或项目 .json 文件等待同名视频的时间，超时后被拒收（秒）。默认：600",
+    },
+  },
   minClipSeconds: {
     flag: "min-clip-seconds",
     env: "AUTOCLIP_MIN_CLIP_SECONDS",
@@ -398,6 +407,7 @@ export const settingsSchema = z
     reindex: flagBoolean.default(false),
     logLevel: z.enum(LOG_LEVELS).default("info"),
     inboxSettleMs: z.coerce.number().int().min(0).max(600_000).default(2000),
+    sidecarWaitSeconds: z.coerce.number().min(0).max(604_800).default(600),
     minClipSeconds: z.coerce.number().min(1).max(3600).default(30),
     maxClipSeconds: z.coerce.number().min(1).max(7200).default(300),
     scoreThreshold: z.coerce.number().min(0).max(1).default(0.5),

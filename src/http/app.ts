@@ -22,6 +22,7 @@ import { mediaRoutes } from "./media-routes.ts";
 import { openApiRoutes, registerRoute } from "./openapi.ts";
 import { progressRoutes } from "./progress-routes.ts";
 import { projectRoutes } from "./project-routes.ts";
+import { rejectedRoutes } from "./rejected-routes.ts";
 import type { JobScheduler, RouteDependencies } from "./route-dependencies.ts";
 import { syncRoutes } from "./sync-routes.ts";
 import { DEFAULT_MAX_UPLOAD_BYTES, uploadRoutes } from "./upload-routes.ts";
@@ -145,6 +146,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/api/v1/clips", clipRoutes(routeDependencies));
   app.route("/api/v1/collections", collectionRoutes(routeDependencies));
   app.route("/api/v1/video-categories", categoryRoutes());
+  app.route("/api/v1/inbox/rejected", rejectedRoutes(routeDependencies.layout, logger));
   app.route("/api/v1/simple-progress", progressRoutes(index));
 
   return app;

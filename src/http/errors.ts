@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { IndexClosedError } from "../index/project-index.ts";
+import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { Locale } from "../shared/locale.ts";
 import type { Logger } from "../shared/logger.ts";
 import { formatMessage, type MessageCode, type MessageParams } from "./messages.ts";
@@ -37,8 +38,8 @@ function fieldOf(path: PropertyKey[]): string {
 
 /**
  * Maps any error to a JSON response: an {@link HttpError} to its status and code, a zod error to
- * 400 with every invalid field, a closed index to 503, and anything else to a logged 500 whose
- * body reveals nothing of the error.
+ * 400 with every invalid field, a closed index or a read-only or full data folder to 503, and
+ * anything else to a logged 500 whose body reveals nothing of the error.
  */
 export function errorResponse(error: unknown, c: Context, locale: Locale, logger: Logger): Response {
   if (error instanceof HttpError) {
@@ -62,6 +63,21 @@ export function errorResponse(error: unknown, c: Context, locale: Locale, logger
       detail: formatMessage("INDEX_UNAVAILABLE", locale, undefined),
       code: "INDEX_UNAVAILABLE",
     };
+    return c.json(body, 503);
+  }
+
+  // A read-only or full data folder is the operator's to fix, so the body names which it is.
+  const storageCode = hasErrorCode(error, "EROFS")
+    ? "DATA_FOLDER_READ_ONLY"
+    : hasErrorCode(error, "ENOSPC", "EDQUOT")
+      ? "DATA_FOLDER_FULL"
+      : null;
+  if (storageCode) {
+    logger.error(
+      { err: error, method: c.req.method, path: c.req.path },
+      "request could not write to the data folder",
+    );
+    const body: ErrorBody = { detail: formatMessage(storageCode, locale, undefined), code: storageCode };
     return c.json(body, 503);
   }
 

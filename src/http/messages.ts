@@ -132,6 +132,16 @@ export const MESSAGES = {
     en: () => "This server was started without ffmpeg, so it cannot make collection videos.",
     zh: () => "此服务器启动时未配置 ffmpeg，因此无法生成合集视频。",
   },
+  DATA_FOLDER_READ_ONLY: {
+    en: () =>
+      "The data folder is read-only, so the change could not be saved. Make it writable again (check the mount and its permissions), then retry.",
+    zh: () => "数据文件夹为只读，无法保存更改。请恢复其可写状态（检查挂载方式和权限）后重试。",
+  },
+  DATA_FOLDER_FULL: {
+    en: () =>
+      "The disk of the data folder is full, so the change could not be saved. Free some space, then retry.",
+    zh: () => "数据文件夹所在磁盘已满，无法保存更改。请释放一些空间后重试。",
+  },
   INTERNAL_ERROR: {
     en: () => "The server failed to handle this request. The error has been logged; retry later.",
     zh: () => "服务器处理此请求失败，错误已记录。请稍后重试。",

@@ -57,7 +57,8 @@ registerRoute({
 registerRoute({
   method: "get",
   path: "/api/v1/projects/{id}",
-  summary: "One project, optionally with its clips and collections",
+  summary:
+    "One project with the edits.json entries that could not be applied, optionally with its clips and collections",
   params: idParams,
   query: detailQuerySchema,
 });
@@ -156,7 +157,11 @@ export function projectRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
   routes.get("/:id", (c) => {
     const query = parseQuery(c, detailQuerySchema, c.get("locale"));
     const record = requireProject(dependencies.index, c.req.param("id"));
-    const body: Record<string, unknown> = { ...toProjectShape(record, c.get("locale")) };
+    // Entries of a hand-edited edits.json that name unknown clips are skipped, and listed here.
+    const body: Record<string, unknown> = {
+      ...toProjectShape(record, c.get("locale")),
+      edit_warnings: record.edit_warnings,
+    };
 
     if (query.include_clips) {
       body.clips = index.listClips(record.id).map((clip) => toClipShape(clip, record));

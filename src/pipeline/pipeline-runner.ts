@@ -1,11 +1,11 @@
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { projectFileSchema } from "../../schemas/project.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { projectPaths } from "../project/layout.ts";
 import { lockProject, ProjectLockedError } from "../project/lock.ts";
 import { readJsonFile } from "../project/read-json.ts";
-import { isNotFound } from "../shared/fs-errors.ts";
+import { hasErrorCode, isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { AnalyzerFactory, AnalyzerOptions } from "./analyzer/types.ts";
 import type { CutMode, FfmpegBinaries } from "./ffmpeg.ts";
@@ -75,11 +75,17 @@ export async function runPipeline(
     return "missing";
   }
 
+  // A lost lock (its folder removed with the project, or taken over) stops the run, because
+  // only the holder may write inside the project folder.
+  const lockLost = new AbortController();
   let release: () => Promise<void>;
   try {
     release = await lockProject(projectDir, {
       staleMs: dependencies.staleLockMs,
-      onCompromised: (error) => logger.error({ err: error }, "project lock was lost while a step ran"),
+      onCompromised: (error) => {
+        logger.error({ err: error }, "project lock was lost while a step ran");
+        lockLost.abort(error);
+      },
     });
   } catch (error) {
     if (error instanceof ProjectLockedError) {
@@ -89,11 +95,26 @@ export async function runPipeline(
     throw error;
   }
 
+  const runSignal = AbortSignal.any([signal, lockLost.signal]);
+  let result: RunResult | undefined;
+  let failure: unknown;
   try {
-    return await runLocked(projectId, paths, dependencies, logger, signal);
+    result = await runLocked(projectId, paths, dependencies, logger, runSignal, lockLost.signal);
+  } catch (error) {
+    failure = error;
   } finally {
     await release();
   }
+
+  if (!(await fileExists(paths.file("project")))) {
+    // A step may have made output folders again (mkdir -p) after the project was removed. Such
+    // a leftover has no input/ folder; a folder that still has one is left for a person.
+    if (!(await fileExists(paths.input))) await rm(projectDir, { recursive: true, force: true });
+    logger.warn({ err: failure }, "project folder was removed while it ran");
+    return "missing";
+  }
+  if (failure !== undefined) throw failure;
+  return result as RunResult;
 }
 
 async function runLocked(
@@ -102,12 +123,27 @@ async function runLocked(
   dependencies: PipelineDependencies,
   logger: Logger,
   signal: AbortSignal,
+  lockLost: AbortSignal,
 ): Promise<RunResult> {
   const pipelineFile = paths.file("pipeline");
   const state = await readPipelineState(pipelineFile);
-  const save = async () => {
-    state.updated_at = now();
-    await writeJsonAtomic(pipelineFile, state);
+  // A failed project runs again only once a retry has marked it pending. A run queued from an
+  // index change that was read before the failure was recorded must not redo the work.
+  if (state.status === "failed") {
+    logger.info({ code: state.error?.code }, "project has failed; it runs again when retried");
+    return "failed";
+  }
+  // Progress writes are not awaited, so every write waits for the one before it: a slow
+  // progress write must never land after the final state and overwrite it.
+  let lastWrite: Promise<void> = Promise.resolve();
+  const save = () => {
+    lastWrite = lastWrite
+      .catch(() => undefined)
+      .then(() => {
+        state.updated_at = now();
+        return writeJsonAtomic(pipelineFile, state);
+      });
+    return lastWrite;
   };
 
   const project = await readJsonFile(paths.file("project"), projectFileSchema);
@@ -179,6 +215,10 @@ async function runLocked(
     try {
       outcome = await step.run(context);
     } catch (error) {
+      if (lockLost.aborted) {
+        logger.warn({ step: step.name }, "step stopped because the project lock was lost");
+        return "aborted";
+      }
       if (signal.aborted) {
         state.status = "pending";
         state.message = "stopped by shutdown; resumes at the next start";
@@ -256,7 +296,25 @@ function withRate(
   return { ...summary, seconds_per_source_minute: Number((seconds / (videoSeconds / 60)).toFixed(3)) };
 }
 
+/** Tells whether an error, or the ffmpeg run behind it, ran out of disk space. */
+function isDiskFull(error: unknown): boolean {
+  if (hasErrorCode(error, "ENOSPC", "EDQUOT")) return true;
+
+  const stderr = (error as { stderr?: unknown } | null)?.stderr;
+  return typeof stderr === "string" && /No space left on device|Disk quota exceeded/i.test(stderr);
+}
+
 function unexpectedFailure(error: unknown): StepOutcome {
+  if (isDiskFull(error)) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      status: "failed",
+      code: "DISK_FULL",
+      message: `The disk of the data folder ran out of space: ${detail}`,
+      hint: "Free space on the disk that holds the data folder (clips and collections together need about twice the video's size), then retry the project.",
+    };
+  }
+
   const fields = (typeof error === "object" && error !== null ? error : {}) as {
     code?: unknown;
     hint?: unknown;

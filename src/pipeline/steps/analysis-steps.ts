@@ -14,11 +14,26 @@ function readTranscript(context: StepContext) {
   return readJsonFile(context.paths.file("transcript"), transcriptFileSchema);
 }
 
+/** Length of the video against the shortest clip allowed, for a notice about a video too short to cut. */
+export interface ClipLengthCheck {
+  videoSeconds: number;
+  minClipSeconds: number;
+}
+
 /**
- * Builds the message for a run that keeps no clip: the threshold, the best score and the number
- * of candidates, and how to keep more.
+ * Builds the message for a run that keeps no clip: a video shorter than the minimum clip
+ * length, or else the threshold, the best score and the number of candidates, and how to keep
+ * more.
  */
-export function noClipsNotice(threshold: number, bestScore: number | null, candidates: number): string {
+export function noClipsNotice(
+  threshold: number,
+  bestScore: number | null,
+  candidates: number,
+  lengths?: ClipLengthCheck,
+): string {
+  if (lengths && lengths.videoSeconds < lengths.minClipSeconds) {
+    return `The video is ${lengths.videoSeconds.toFixed(1)} s long, shorter than the minimum clip length of ${lengths.minClipSeconds} s, so no clip was made; lower --min-clip-seconds to cut shorter clips.`;
+  }
   if (candidates === 0) return "The transcript gave no topic to score, so no clip was made.";
 
   return `No topic reached the score threshold ${threshold} (best ${bestScore} of ${candidates} candidates); lower --score-threshold to keep more.`;
@@ -85,7 +100,13 @@ export const scoringStep: PipelineStep = {
     const kept = scored.filter((topic) => topic.final_score >= threshold);
     const bestScore = scored.length > 0 ? Math.max(...scored.map((topic) => topic.final_score)) : null;
 
-    const notice = kept.length === 0 ? noClipsNotice(threshold, bestScore, scored.length) : undefined;
+    const videoSeconds = context.project.video?.duration;
+    const lengths =
+      videoSeconds === undefined
+        ? undefined
+        : { videoSeconds, minClipSeconds: context.analyzerOptions.minClipSeconds };
+    const notice =
+      kept.length === 0 ? noClipsNotice(threshold, bestScore, scored.length, lengths) : undefined;
 
     await writeJsonAtomic(context.paths.file("allScored"), { topics: scored });
     await writeJsonAtomic(context.paths.file("highScore"), {
