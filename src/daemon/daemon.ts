@@ -67,8 +67,10 @@ export interface Daemon {
 }
 
 /**
- * Starts every part of the daemon in order: data folders, index (rebuilt or reconciled),
- * project watcher, HTTP server, job queue with unfinished projects, and the inbox watcher.
+ * Starts every part of the daemon: data folders, index, project watcher, job queue, HTTP server
+ * and inbox watcher, then rebuilds or reconciles the index while they already run, and queues
+ * the unfinished projects. Resolves once the index is ready; the server answers from the
+ * "HTTP server listening" log line on.
  */
 export async function startDaemon(settings: Settings, logger: Logger, version: string): Promise<Daemon> {
   const layout = dataLayout(settings.dataDir);
@@ -102,11 +104,6 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     projectsDir: layout.projects,
     logger,
   });
-  const started = Date.now();
-  if (rebuild) await index.rebuild();
-  else await index.reconcile();
-  logger.info({ seconds: (Date.now() - started) / 1000, ...index.stats() }, "index ready");
-
   const projectWatcher = startProjectWatcher({
     index,
     projectsDir: layout.projects,
@@ -170,11 +167,9 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     throw error;
   }
 
-  for (const status of ["processing", "pending"] as const) {
-    for (const projectId of index.projectIdsWithStatus(status)) queue.enqueue(projectId);
-  }
   // Projects that another daemon sharing the data folder created, or left unfinished when it
-  // died, reach this daemon through the index. The project lock decides who runs them.
+  // died, reach this daemon through the index. The project lock decides who runs them. A rebuild
+  // commits every project, so unfinished ones are queued as it reaches them.
   index.on("change", ({ projectId, record }) => {
     if (record?.status === "pending" || record?.status === "processing") queue.enqueue(projectId);
   });
@@ -193,6 +188,28 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     },
     reject: (file, reason) => rejectFile(file, null, reason, ingestDependencies),
   });
+
+  // The index is built while the server already answers and the pipeline already runs: a
+  // rebuild of 10,000 projects takes ten seconds or more, and until it ends the API serves the projects
+  // derived so far, each whole, with totals that only grow.
+  const started = Date.now();
+  try {
+    if (rebuild) await index.rebuild();
+    else await index.reconcile();
+  } catch (error) {
+    await inbox.close();
+    await queue.close();
+    await projectWatcher.close();
+    streams.abort();
+    await server.close();
+    await index.close();
+    throw error;
+  }
+  logger.info({ seconds: (Date.now() - started) / 1000, ...index.stats() }, "index ready");
+  // A reconcile commits only what changed, so unfinished projects that did not change are queued here.
+  for (const status of ["processing", "pending"] as const) {
+    for (const projectId of index.projectIdsWithStatus(status)) queue.enqueue(projectId);
+  }
 
   await inbox.ready;
   logger.info({ url: server.url, dataDir: layout.root, indexDir: settings.indexDir }, "daemon started");

@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { constants } from "node:fs";
+import { open, rename, stat } from "node:fs/promises";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { waitFor } from "../../test/helpers/wait-for.ts";
+import {
+  makeClips,
+  makeCollections,
+  makePipelineFile,
+  makeProjectFile,
+  makeTempDir,
+  writeProjectFolder,
+} from "../index/test-support.ts";
+import { createLogger } from "../shared/logger.ts";
+import { type Daemon, startDaemon } from "./daemon.ts";
+import { settingsSchema } from "./settings.ts";
+
+const run = promisify(execFile);
+const PROJECTS = 6;
+
+/** Captures a logger's JSON lines and resolves `waitFor(msg)` once a line with that message appears. */
+function captureLogs() {
+  const stream = new PassThrough();
+  const lines: Record<string, unknown>[] = [];
+  const waiters: Array<{ msg: string; resolve: (entry: Record<string, unknown>) => void }> = [];
+  let pending = "";
+  stream.on("data", (chunk: Buffer) => {
+    pending += chunk.toString();
+    const parts = pending.split("\n");
+    pending = parts.pop() ?? "";
+    for (const part of parts) {
+      const entry = JSON.parse(part) as Record<string, unknown>;
+      lines.push(entry);
+      for (const waiter of waiters.filter((candidate) => candidate.msg === entry.msg)) waiter.resolve(entry);
+    }
+  });
+
+  return {
+    logger: createLogger("info", stream),
+    lines,
+    waitFor(msg: string): Promise<Record<string, unknown>> {
+      const seen = lines.find((entry) => entry.msg === msg);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push({ msg, resolve }));
+    },
+  };
+}
+
+describe("daemon start-up with --reindex", { timeout: 120_000 }, () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let daemon: Daemon | undefined;
+
+  before(async () => {
+    temp = await makeTempDir("daemon-start");
+  });
+
+  after(async () => {
+    await daemon?.stop();
+    await temp.remove();
+  });
+
+  it("answers HTTP requests while the index is still being rebuilt", async (t) => {
+    const dataDir = path.join(temp.dir, "data");
+    const projectsDir = path.join(dataDir, "projects");
+    const ids = Array.from({ length: PROJECTS }, (_, i) => `project-${i}`);
+    for (const id of ids) {
+      await writeProjectFolder(projectsDir, id, {
+        project: makeProjectFile(id),
+        pipeline: makePipelineFile({
+          status: "completed",
+          current_step: null,
+          progress: 100,
+          message: "done",
+          completed_at: "2025-01-02T03:20:00.000Z",
+        }),
+        clips: makeClips(3),
+        collections: makeCollections(1, 3),
+      });
+    }
+    // The last project's project.json is a FIFO: reading it blocks until this test writes to
+    // it, so the rebuild cannot end before the requests below were answered.
+    const held = ids[PROJECTS - 1] as string;
+    const heldFile = path.join(projectsDir, held, "project.json");
+    await rename(heldFile, `${heldFile}.regular`);
+    await run("mkfifo", [heldFile]);
+
+    const logs = captureLogs();
+    const settings = settingsSchema.parse({
+      dataDir,
+      port: 0,
+      reindex: true,
+      inboxSettleMs: 100,
+      reconcileIntervalSeconds: 0,
+    });
+    const starting = startDaemon(settings, logs.logger, "test");
+    let started = false;
+    starting.then(
+      () => {
+        started = true;
+      },
+      () => undefined,
+    );
+
+    // Opening the FIFO for writing releases the rebuild's blocked open. Non-blocking, so it
+    // fails instead of waiting when no reader holds it. The read then fails too (a FIFO cannot
+    // be read at an offset), so the project is first indexed as invalid; the regular file
+    // renamed over it brings it back through the project watcher.
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      const writer = await open(heldFile, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => null);
+      await rename(`${heldFile}.regular`, heldFile);
+      await writer?.close();
+    };
+    t.after(release);
+
+    const listening = await Promise.race([
+      logs.waitFor("HTTP server listening"),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("the server did not listen before the rebuild ended")), 30_000),
+      ),
+    ]);
+    const url = listening.url as string;
+    const stats = await fetch(`${url}/api/v1/stats`);
+    assert.equal(stats.status, 200, "the stats route answers during the rebuild");
+    const during = (await stats.json()) as { projects: { total: number }; clips: number };
+    assert.ok(
+      during.projects.total < PROJECTS,
+      `the held project is not indexed yet (${during.projects.total})`,
+    );
+    assert.equal(during.clips, during.projects.total * 3, "every indexed project counts whole");
+    const list = await fetch(`${url}/api/v1/projects/?page=1&size=50`);
+    assert.equal(list.status, 200, "the project list answers during the rebuild");
+    await list.arrayBuffer();
+    assert.equal(started, false, "startDaemon has not resolved while the rebuild waits");
+    assert.equal(
+      logs.lines.some((entry) => entry.msg === "index ready"),
+      false,
+      "the index is not ready yet",
+    );
+
+    await release();
+
+    daemon = await starting;
+    const ready = (await (await fetch(`${url}/api/v1/stats`)).json()) as { projects: { total: number } };
+    assert.equal(ready.projects.total, PROJECTS, "every project is indexed once startDaemon resolves");
+    await waitFor(
+      "the renamed project.json to reach the index",
+      async () => {
+        const stats = (await (await fetch(`${url}/api/v1/stats`)).json()) as { clips: number };
+        return stats.clips === PROJECTS * 3 ? true : undefined;
+      },
+      60_000,
+      100,
+    );
+    assert.equal((await stat(heldFile)).isFile(), true, "project.json is a regular file again");
+  });
+});
