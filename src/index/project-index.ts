@@ -14,7 +14,7 @@ import {
   projectKey,
   summaryKey,
 } from "./keys.ts";
-import { type KeyValueStore, openStore } from "./lmdb-store.ts";
+import { type KeyValueStore, openStore, type StoreWriter } from "./lmdb-store.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
 import { findStaleProjects, isFolderReadable, listProjectFolders } from "./project-folders.ts";
 import type {
@@ -103,6 +103,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   readonly #committedSeq = new Map<string, number>();
   /** Project ids in list order per status and search filter, valid until the next commit. */
   readonly #listOrders = new Map<string, readonly string[]>();
+  /** Writes not yet resolved. A commit can be visible to reads before its write resolves. */
+  #writesInFlight = 0;
   readonly #refreshes = new CoalescingRunner<string, ProjectRecord | null>();
   readonly #inFlight = new Set<Promise<unknown>>();
   #scan: Promise<unknown> = Promise.resolve();
@@ -176,8 +178,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       );
 
       this.#assertOpen("rebuild");
-      await this.#store.write((writer) => clearIndex(writer));
-      this.#listOrders.clear();
+      await this.#write((writer) => clearIndex(writer));
       this.#committedSeq.clear();
       this.#setOnline();
       const currentFolders = new Set(folders);
@@ -237,6 +238,10 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
 
     // Sorting every summary costs tens of milliseconds at 10,000 projects, and frontends list
     // far more often than projects change, so the order is kept until the next commit.
+    // A kept order could be older than a commit that reads already see, until its write resolves.
+    if (this.#writesInFlight > 0) {
+      return queries.listProjects(this.#store, query, queries.matchingProjectIds(this.#store, query));
+    }
     const key = `${query.status ?? ""}\u0000${query.search?.trim().toLowerCase() ?? ""}`;
     let matches = this.#listOrders.get(key);
     if (!matches) {
@@ -377,7 +382,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     }
     this.#assertOpen("commit derived projects");
 
-    const applied = await this.#store.write((writer) => {
+    const applied = await this.#write((writer) => {
       const buckets: string[] = [];
       const done: ProjectChange[] = [];
       for (const { projectId, seq, derived } of pending) {
@@ -395,6 +400,17 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
 
     for (const change of applied) this.#emitChange(change);
     return applied;
+  }
+
+  /** Runs a write transaction, and drops the kept list orders once it has been committed. */
+  async #write<T>(work: (writer: StoreWriter) => T): Promise<T> {
+    this.#writesInFlight += 1;
+    try {
+      return await this.#store.write(work);
+    } finally {
+      this.#writesInFlight -= 1;
+      this.#listOrders.clear();
+    }
   }
 
   #emitChange(change: ProjectChange): void {
