@@ -63,7 +63,7 @@ describe("daemon start-up with --reindex", { timeout: 120_000 }, () => {
     await temp.remove();
   });
 
-  it("answers HTTP requests while the index is still being rebuilt", async (t) => {
+  it("serves HTTP during the rebuild", async (t) => {
     const dataDir = path.join(temp.dir, "data");
     const projectsDir = path.join(dataDir, "projects");
     const ids = Array.from({ length: PROJECTS }, (_, i) => `project-${i}`);
@@ -82,11 +82,11 @@ describe("daemon start-up with --reindex", { timeout: 120_000 }, () => {
       });
     }
     // The last project's project.json is a FIFO: reading it blocks until this test writes to
-    // it, so the rebuild cannot end before the requests below were answered.
-    const held = ids[PROJECTS - 1] as string;
-    const heldFile = path.join(projectsDir, held, "project.json");
-    await rename(heldFile, `${heldFile}.regular`);
-    await run("mkfifo", [heldFile]);
+    // it, so the rebuild cannot end before the requests below have their responses.
+    const blockedProject = ids[PROJECTS - 1] as string;
+    const blockedFile = path.join(projectsDir, blockedProject, "project.json");
+    await rename(blockedFile, `${blockedFile}.regular`);
+    await run("mkfifo", [blockedFile]);
 
     const logs = captureLogs();
     const settings = settingsSchema.parse({
@@ -113,8 +113,8 @@ describe("daemon start-up with --reindex", { timeout: 120_000 }, () => {
     const release = async () => {
       if (released) return;
       released = true;
-      const writer = await open(heldFile, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => null);
-      await rename(`${heldFile}.regular`, heldFile);
+      const writer = await open(blockedFile, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => null);
+      await rename(`${blockedFile}.regular`, blockedFile);
       await writer?.close();
     };
     t.after(release);
@@ -127,15 +127,15 @@ describe("daemon start-up with --reindex", { timeout: 120_000 }, () => {
     ]);
     const url = listening.url as string;
     const stats = await fetch(`${url}/api/v1/stats`);
-    assert.equal(stats.status, 200, "the stats route answers during the rebuild");
+    assert.equal(stats.status, 200, "the stats route responds during the rebuild");
     const during = (await stats.json()) as { projects: { total: number }; clips: number };
     assert.ok(
       during.projects.total < PROJECTS,
-      `the held project is not indexed yet (${during.projects.total})`,
+      `the blocked project is not indexed yet (${during.projects.total})`,
     );
     assert.equal(during.clips, during.projects.total * 3, "every indexed project counts whole");
     const list = await fetch(`${url}/api/v1/projects/?page=1&size=50`);
-    assert.equal(list.status, 200, "the project list answers during the rebuild");
+    assert.equal(list.status, 200, "the project list responds during the rebuild");
     await list.arrayBuffer();
     assert.equal(started, false, "startDaemon has not resolved while the rebuild waits");
     assert.equal(
@@ -158,6 +158,6 @@ describe("daemon start-up with --reindex", { timeout: 120_000 }, () => {
       60_000,
       100,
     );
-    assert.equal((await stat(heldFile)).isFile(), true, "project.json is a regular file again");
+    assert.equal((await stat(blockedFile)).isFile(), true, "project.json is a regular file again");
   });
 });

@@ -69,7 +69,7 @@ export interface Daemon {
 /**
  * Starts every part of the daemon: data folders, index, project watcher, job queue, HTTP server
  * and inbox watcher, then rebuilds or reconciles the index while they already run, and queues
- * the unfinished projects. Resolves once the index is ready; the server answers from the
+ * the unfinished projects. Resolves once the index is ready. The server handles requests from the
  * "HTTP server listening" log line on.
  */
 export async function startDaemon(settings: Settings, logger: Logger, version: string): Promise<Daemon> {
@@ -189,7 +189,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     reject: (file, reason) => rejectFile(file, null, reason, ingestDependencies),
   });
 
-  // The index is built while the server already answers and the pipeline already runs: a
+  // The index is built while the server already handles requests and the pipeline already runs: a
   // rebuild of 10,000 projects takes ten seconds or more, and until it ends the API serves the projects
   // derived so far, each whole, with totals that only grow.
   const started = Date.now();
