@@ -5,7 +5,13 @@ import { type Logger, silentLogger } from "../shared/logger.ts";
 import { CoalescingRunner } from "./coalescing-runner.ts";
 import { deriveProject, InvalidProjectIdError } from "./derive-project.ts";
 import * as queries from "./index-queries.ts";
-import { clearIndex, putProjectRecords, recomputeTotals, removeProjectRecords } from "./index-writes.ts";
+import {
+  clearIndex,
+  markCommit,
+  putProjectRecords,
+  recomputeTotals,
+  removeProjectRecords,
+} from "./index-writes.ts";
 import {
   FORMAT_KEY,
   INDEX_FORMAT_VERSION,
@@ -14,7 +20,7 @@ import {
   projectKey,
   summaryKey,
 } from "./keys.ts";
-import { type KeyValueStore, openStore, type StoreWriter } from "./lmdb-store.ts";
+import { type KeyValueStore, openStore } from "./lmdb-store.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
 import { findStaleProjects, isFolderReadable, listProjectFolders } from "./project-folders.ts";
 import type {
@@ -101,10 +107,12 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   /** Counter that orders derivations; a derivation older than the last committed one is dropped. */
   #seq = 0;
   readonly #committedSeq = new Map<string, number>();
-  /** Project ids in list order per status and search filter, valid until the next commit. */
-  readonly #listOrders = new Map<string, readonly string[]>();
-  /** Writes not yet resolved. A commit can be visible to reads before its write resolves. */
-  #writesInFlight = 0;
+  /**
+   * Project ids in list order per status and search filter, with the commit they were read at.
+   * A commit is visible to reads before its write resolves, so the order is checked against the
+   * commit number that the same read sees.
+   */
+  readonly #listOrders = new Map<string, { commit: number; ids: readonly string[] }>();
   readonly #refreshes = new CoalescingRunner<string, ProjectRecord | null>();
   readonly #inFlight = new Set<Promise<unknown>>();
   #scan: Promise<unknown> = Promise.resolve();
@@ -178,7 +186,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       );
 
       this.#assertOpen("rebuild");
-      await this.#write((writer) => clearIndex(writer));
+      await this.#store.write((writer) => clearIndex(writer));
+      this.#listOrders.clear();
       this.#committedSeq.clear();
       this.#setOnline();
       const currentFolders = new Set(folders);
@@ -238,18 +247,15 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
 
     // Sorting every summary costs tens of milliseconds at 10,000 projects, and frontends list
     // far more often than projects change, so the order is kept until the next commit.
-    // A kept order could be older than a commit that reads already see, until its write resolves.
-    if (this.#writesInFlight > 0) {
-      return queries.listProjects(this.#store, query, queries.matchingProjectIds(this.#store, query));
-    }
     const key = `${query.status ?? ""}\u0000${query.search?.trim().toLowerCase() ?? ""}`;
-    let matches = this.#listOrders.get(key);
-    if (!matches) {
-      matches = queries.matchingProjectIds(this.#store, query);
+    const commit = queries.readCommitNumber(this.#store);
+    let kept = this.#listOrders.get(key);
+    if (kept?.commit !== commit) {
+      kept = { commit, ids: queries.matchingProjectIds(this.#store, query) };
       if (this.#listOrders.size >= MAX_CACHED_LIST_ORDERS) this.#listOrders.clear();
-      this.#listOrders.set(key, matches);
+      this.#listOrders.set(key, kept);
     }
-    return queries.listProjects(this.#store, query, matches);
+    return queries.listProjects(this.#store, query, kept.ids);
   }
 
   /** Lists the ids of the projects with `status`, such as the unfinished ones at start-up. */
@@ -382,7 +388,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     }
     this.#assertOpen("commit derived projects");
 
-    const applied = await this.#write((writer) => {
+    const applied = await this.#store.write((writer) => {
       const buckets: string[] = [];
       const done: ProjectChange[] = [];
       for (const { projectId, seq, derived } of pending) {
@@ -394,23 +400,15 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
         if (derived) putProjectRecords(writer, derived);
         done.push({ projectId, record: derived?.record ?? null });
       }
-      if (buckets.length > 0) recomputeTotals(writer, buckets);
+      if (buckets.length > 0) {
+        recomputeTotals(writer, buckets);
+        markCommit(writer);
+      }
       return done;
     });
 
     for (const change of applied) this.#emitChange(change);
     return applied;
-  }
-
-  /** Runs a write transaction, and drops the kept list orders once it has been committed. */
-  async #write<T>(work: (writer: StoreWriter) => T): Promise<T> {
-    this.#writesInFlight += 1;
-    try {
-      return await this.#store.write(work);
-    } finally {
-      this.#writesInFlight -= 1;
-      this.#listOrders.clear();
-    }
   }
 
   #emitChange(change: ProjectChange): void {
