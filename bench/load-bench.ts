@@ -143,8 +143,8 @@ async function run(settings: BenchSettings): Promise<BenchReport> {
     );
     const listeningAt = performance.now();
 
-    // Project ids the client has seen in list pages, so clip lists ask for indexed projects only,
-    // as a frontend does; and the largest total seen, so pages stay in range.
+    // Clip lists request only projects seen in list pages, as a frontend does, so they are indexed.
+    // Pages stay within the largest total seen so far.
     const seenIds: string[] = [];
     const seenSet = new Set<string>();
     let pipelineId: string | undefined;
@@ -171,7 +171,7 @@ async function run(settings: BenchSettings): Promise<BenchReport> {
         return { route: "projects", path: `/api/v1/projects/?page=${page}&size=${PAGE_SIZE}` };
       }
       if (pick === 2 && seenIds.length > 0) {
-        // One clip list in ten asks for the pipeline project once it is known, to follow its changes.
+        // One clip list in ten requests the pipeline project once it is known, to follow its changes.
         const id = pipelineId && random.chance(0.1) ? pipelineId : random.pick(seenIds);
         return { route: "clips", path: `/api/v1/clips/?project_id=${encodeURIComponent(id)}&size=100` };
       }

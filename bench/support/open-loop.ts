@@ -18,8 +18,8 @@ export interface RequestResult {
   /** HTTP status, or null when the request failed before a response. */
   status: number | null;
   /**
-   * `timeout`, or the code of a network error such as ECONNRESET, followed by "on a reused
-   * connection" when the request went out on a kept-alive connection; null on a response.
+   * `timeout`, or the code of a network error such as ECONNRESET; null on a response. A code
+   * ends in "on a reused connection" when the request went out on a kept-alive connection.
    */
   error: string | null;
   body: string;

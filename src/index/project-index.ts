@@ -110,7 +110,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   /**
    * Project ids in list order per status and search filter, with the commit they were read at.
    * A commit is visible to reads before its write resolves, so the order is checked against the
-   * commit number that the same read sees.
+   * commit number that the same read returns.
    */
   readonly #listOrders = new Map<string, { commit: number; ids: readonly string[] }>();
   readonly #refreshes = new CoalescingRunner<string, ProjectRecord | null>();
