@@ -46,6 +46,9 @@ export interface OpenLoopSummary {
   skipped: number;
   /** Milliseconds from the first due time to the stop. */
   ms: number;
+  /** Due times of the first and last skipped request, in ms after the start; null when none was skipped. */
+  skippedFromMs: number | null;
+  skippedToMs: number | null;
   /** Largest delay from a request's due time to its sending, in milliseconds. */
   maxSendLagMs: number;
 }
@@ -65,6 +68,8 @@ export function startOpenLoop(options: OpenLoopOptions): OpenLoop {
   let due = started;
   let sent = 0;
   let skipped = 0;
+  let skippedFromMs: number | null = null;
+  let skippedToMs: number | null = null;
   let maxSendLagMs = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -126,6 +131,8 @@ export function startOpenLoop(options: OpenLoopOptions): OpenLoop {
     while (due <= now && !stopped) {
       if (inFlight.size >= options.maxInFlight) {
         skipped += 1;
+        skippedFromMs ??= due - started;
+        skippedToMs = due - started;
       } else {
         sent += 1;
         const work = send(due);
@@ -145,7 +152,7 @@ export function startOpenLoop(options: OpenLoopOptions): OpenLoop {
       const ms = performance.now() - started;
       await Promise.all(inFlight);
       agent.destroy();
-      return { sent, skipped, ms, maxSendLagMs };
+      return { sent, skipped, skippedFromMs, skippedToMs, ms, maxSendLagMs };
     },
   };
 }
