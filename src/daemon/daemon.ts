@@ -40,6 +40,22 @@ export class ListenError extends Error {
   }
 }
 
+/** Raised by `startDaemon` when its signal was aborted before the index was ready; every part is stopped. */
+export class StartAbortedError extends Error {
+  override name = "StartAbortedError";
+  readonly code = "START_ABORTED";
+
+  constructor(options?: { cause?: unknown }) {
+    super("The daemon was stopped while it was building its index.", options);
+  }
+}
+
+/** Options of `startDaemon`. */
+export interface StartDaemonOptions {
+  /** Stops the daemon when aborted before the index is ready; `Daemon.stop()` does it afterwards. */
+  signal?: AbortSignal;
+}
+
 /** Picks the analyzer from the settings; an LLM configuration error stops start-up here. */
 function createAnalyzerFactory(settings: Settings, logger: Logger): AnalyzerFactory {
   if (settings.analyzer !== "llm" || !settings.llmBaseUrl || !settings.llmModel) {
@@ -68,10 +84,17 @@ export interface Daemon {
 }
 
 /**
- * Starts every part of the daemon in order: data folders, index (rebuilt or reconciled),
- * project watcher, HTTP server, job queue with unfinished projects, and the inbox watcher.
+ * Starts every part of the daemon: data folders, index, project watcher, job queue, HTTP server
+ * and inbox watcher, then rebuilds or reconciles the index while they already run, and queues
+ * the unfinished projects. Resolves once the index is ready. The server handles requests from the
+ * "HTTP server listening" log line on.
  */
-export async function startDaemon(settings: Settings, logger: Logger, version: string): Promise<Daemon> {
+export async function startDaemon(
+  settings: Settings,
+  logger: Logger,
+  version: string,
+  options: StartDaemonOptions = {},
+): Promise<Daemon> {
   const layout = dataLayout(settings.dataDir);
   await mkdir(layout.inbox, { recursive: true });
   await mkdir(layout.projects, { recursive: true });
@@ -103,11 +126,6 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     projectsDir: layout.projects,
     logger,
   });
-  const started = Date.now();
-  if (rebuild) await index.rebuild();
-  else await index.reconcile();
-  logger.info({ seconds: (Date.now() - started) / 1000, ...index.stats() }, "index ready");
-
   const projectWatcher = startProjectWatcher({
     index,
     projectsDir: layout.projects,
@@ -173,11 +191,9 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     throw error;
   }
 
-  for (const status of ["processing", "pending"] as const) {
-    for (const projectId of index.projectIdsWithStatus(status)) queue.enqueue(projectId);
-  }
   // Projects that another daemon sharing the data folder created, or left unfinished when it
-  // died, reach this daemon through the index. The project lock decides who runs them.
+  // died, reach this daemon through the index. The project lock decides who runs them. A rebuild
+  // commits every project, so unfinished ones are queued as it reaches them.
   index.on("change", ({ projectId, record }) => {
     if (record?.status === "pending" || record?.status === "processing") queue.enqueue(projectId);
   });
@@ -198,26 +214,47 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     reject: (file, reason) => rejectFile(file, null, reason, ingestDependencies),
   });
 
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info("daemon stopping");
+      await inbox.close();
+      await queue.close();
+      await projectWatcher.close();
+      streams.abort();
+      await server.close();
+      await index.close();
+      logger.info("daemon stopped");
+    })();
+    return stopping;
+  };
+
+  // The index is built while the server already handles requests and the pipeline already runs. A
+  // rebuild of 10,000 projects takes ten seconds or more, and until it ends the API serves the
+  // projects derived so far, each whole, with totals that only grow. An abort of `options.signal`
+  // meanwhile stops every part, so running ffmpeg processes are ended as on a normal stop.
+  const onAbort = () => void stop();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const started = Date.now();
+  try {
+    if (rebuild) await index.rebuild();
+    else await index.reconcile();
+    if (options.signal?.aborted) throw new StartAbortedError();
+  } catch (error) {
+    await stop();
+    throw options.signal?.aborted ? new StartAbortedError({ cause: error }) : error;
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+  logger.info({ seconds: (Date.now() - started) / 1000, ...index.stats() }, "index ready");
+  // A reconcile commits only what changed, so unfinished projects that did not change are queued here.
+  for (const status of ["processing", "pending"] as const) {
+    for (const projectId of index.projectIdsWithStatus(status)) queue.enqueue(projectId);
+  }
+
   await inbox.ready;
   logger.info({ url: server.url, dataDir: layout.root, indexDir: settings.indexDir }, "daemon started");
 
-  let stopping: Promise<void> | undefined;
-  return {
-    url: server.url,
-    index,
-    queue,
-    stop() {
-      stopping ??= (async () => {
-        logger.info("daemon stopping");
-        await inbox.close();
-        await queue.close();
-        await projectWatcher.close();
-        streams.abort();
-        await server.close();
-        await index.close();
-        logger.info("daemon stopped");
-      })();
-      return stopping;
-    },
-  };
+  return { url: server.url, index, queue, stop };
 }

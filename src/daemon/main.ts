@@ -5,7 +5,7 @@ import { pickLocale } from "../shared/locale.ts";
 import { createLogger } from "../shared/logger.ts";
 import { runAnalyzeCommand } from "./analyze-command.ts";
 import { parseCli, renderHelp, SettingsError } from "./cli-args.ts";
-import { ListenError, startDaemon } from "./daemon.ts";
+import { ListenError, StartAbortedError, startDaemon } from "./daemon.ts";
 import { runVerifyCommand } from "./verify-command.ts";
 
 const EXPOSURE_ZH =
@@ -78,19 +78,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
 
   const logger = createLogger(request.settings.logLevel);
-  let daemon: Awaited<ReturnType<typeof startDaemon>>;
-  try {
-    daemon = await startDaemon(request.settings, logger, packageJson.version);
-  } catch (error) {
-    if (!(error instanceof ListenError)) throw error;
-    process.stderr.write(
-      locale === "zh"
-        ? `无法在 ${error.host}:${error.port} 上监听。可能有其他程序占用了该端口：请先停止它，或用 --port 换一个端口（0 表示自动选择）。\n`
-        : `${error.message}\n`,
-    );
-    return 2;
-  }
-
+  // Signal handlers are in place before start-up, because the pipeline already runs while the
+  // index is built: a first signal then stops every part as a normal stop does.
+  const startup = new AbortController();
+  let daemon: Awaited<ReturnType<typeof startDaemon>> | undefined;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
@@ -99,6 +90,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       process.exit(1);
     }
     logger.info({ signal }, "shutting down");
+    if (!daemon) {
+      startup.abort();
+      return;
+    }
     daemon.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -109,5 +104,26 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+
+  try {
+    daemon = await startDaemon(request.settings, logger, packageJson.version, { signal: startup.signal });
+  } catch (error) {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (error instanceof StartAbortedError) return 0;
+    if (!(error instanceof ListenError)) throw error;
+    process.stderr.write(
+      locale === "zh"
+        ? `无法在 ${error.host}:${error.port} 上监听。可能有其他程序占用了该端口：请先停止它，或用 --port 换一个端口（0 表示自动选择）。\n`
+        : `${error.message}\n`,
+    );
+    return 2;
+  }
+  // A signal after the start-up's last check but before `daemon` was set.
+  if (startup.signal.aborted) {
+    await daemon.stop();
+    return 0;
+  }
+
   return undefined;
 }

@@ -59,8 +59,8 @@ export const SETTING_SPECS = {
     env: "AUTOCLIP_REINDEX",
     type: "boolean",
     help: {
-      en: "Drop the index and rebuild it from the project files before serving.",
-      zh: "启动时删除索引，并根据项目文件重新构建。",
+      en: "Drop the index and rebuild it from the project files at start-up; meanwhile the API serves the projects rebuilt so far.",
+      zh: "启动时删除索引，并根据项目文件重新构建；重建期间 API 提供已重建的项目。",
     },
   },
   logLevel: {

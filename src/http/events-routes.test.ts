@@ -199,3 +199,26 @@ test("shutdown signal ends open streams", async () => {
   assert.equal(baseline, 1);
   assert.equal(index.listenerCount("change"), 0);
 });
+
+test("changes of one tick arrive as one chunk", async () => {
+  const app = createApp({ index, version: "test", events: { signal: shutdown.signal } });
+  const response = await app.request("/api/v1/events");
+  const reader = response.body?.getReader();
+  assert.ok(reader, "the stream has a body");
+  const decoder = new TextDecoder();
+  let opening = "";
+  while (!opening.includes("event: counts")) {
+    const { value } = await reader.read();
+    opening += decoder.decode(value);
+  }
+
+  const record = index.getProject("p1");
+  assert.ok(record, "p1 is indexed");
+  for (let i = 0; i < 100; i++)
+    index.emit("change", { projectId: `x${i}`, record: { ...record, id: `x${i}` } });
+  const { value } = await reader.read();
+  const chunk = decoder.decode(value);
+
+  assert.equal(chunk.match(/event: project\n/g)?.length, 100, "every project event is in the first chunk");
+  await reader.cancel();
+});

@@ -67,6 +67,12 @@ class EventHub {
   #lastCounts = "";
   #eventId = 0;
   #heartbeat: NodeJS.Timeout | undefined;
+  /**
+   * Frames broadcast in this turn of the event loop. They go out together, so a commit of
+   * hundreds of projects costs each stream one write instead of one per event.
+   */
+  #queued: Uint8Array[] = [];
+  #flush: NodeJS.Immediate | undefined;
 
   constructor(index: ProjectIndex, heartbeatMs: number, logger: Logger) {
     this.#index = index;
@@ -92,6 +98,8 @@ class EventHub {
 
   /** Adds a client and sends it the current totals, so that a reconnecting client catches up. */
   add(client: Client): void {
+    // Queued frames are older than the totals the new client starts with, so they go out first.
+    this.#sendQueued();
     if (this.clients.size === 0) {
       this.#index.on("change", this.#onChange);
       this.#heartbeat = setInterval(() => this.#sendAll(encoder.encode(": ping\n\n")), this.#heartbeatMs);
@@ -108,6 +116,9 @@ class EventHub {
 
     this.#index.off("change", this.#onChange);
     clearInterval(this.#heartbeat);
+    clearImmediate(this.#flush);
+    this.#flush = undefined;
+    this.#queued = [];
     this.#lastProject.clear();
     this.#lastCounts = "";
   }
@@ -135,7 +146,21 @@ class EventHub {
   }
 
   #broadcast(event: string, data: string): void {
-    if (this.clients.size > 0) this.#sendAll(this.#frame(event, data));
+    if (this.clients.size === 0) return;
+
+    this.#queued.push(this.#frame(event, data));
+    this.#flush ??= setImmediate(() => this.#sendQueued());
+  }
+
+  /** Sends the queued frames to every client as one chunk. */
+  #sendQueued(): void {
+    clearImmediate(this.#flush);
+    this.#flush = undefined;
+    if (this.#queued.length === 0) return;
+
+    const bytes = this.#queued.length === 1 ? (this.#queued[0] as Uint8Array) : Buffer.concat(this.#queued);
+    this.#queued = [];
+    this.#sendAll(bytes);
   }
 
   #sendAll(bytes: Uint8Array): void {

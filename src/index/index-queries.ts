@@ -1,6 +1,7 @@
 import { isValidProjectId } from "../project/layout.ts";
 import { emptyTotals, type ProjectSummary, type PublicIdTarget } from "./index-writes.ts";
 import {
+  COMMIT_KEY,
   clipPrefix,
   collectionPrefix,
   FINGERPRINT_PREFIX,
@@ -57,6 +58,11 @@ function compareNewestFirst(
 }
 
 /** Reads the totals; zero totals when the index is empty. */
+/** Returns the number of the last commit that changed records, 0 before the first. */
+export function readCommitNumber(reader: StoreReader): number {
+  return reader.get<number>(COMMIT_KEY) ?? 0;
+}
+
 export function readTotals(reader: StoreReader): IndexTotals {
   return reader.get<IndexTotals>(TOTALS_KEY) ?? emptyTotals();
 }

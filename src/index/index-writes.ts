@@ -2,6 +2,7 @@ import {
   BUCKET_TOTALS_PREFIX,
   bucketOf,
   bucketTotalsKey,
+  COMMIT_KEY,
   clipKey,
   clipPrefix,
   collectionKey,
@@ -130,11 +131,18 @@ export function recomputeTotals(writer: StoreWriter, buckets: Iterable<string>):
   return totals;
 }
 
-/** Removes every key and writes the format version and zero totals. */
+/** Counts one more commit that changed records, so list orders kept from earlier commits are read again. */
+export function markCommit(writer: StoreWriter): void {
+  writer.put(COMMIT_KEY, (writer.get<number>(COMMIT_KEY) ?? 0) + 1);
+}
+
+/** Removes every key and writes the format version and zero totals; the commit count goes on. */
 export function clearIndex(writer: StoreWriter): void {
+  const commit = writer.get<number>(COMMIT_KEY) ?? 0;
   const keys = [...writer.keys("")];
   for (const key of keys) writer.remove(key);
 
   writer.put(FORMAT_KEY, INDEX_FORMAT_VERSION);
   writer.put(TOTALS_KEY, emptyTotals());
+  writer.put(COMMIT_KEY, commit + 1);
 }

@@ -14,6 +14,8 @@ const POSITION_DIGITS = 6;
 
 export const FORMAT_KEY = "v";
 export const TOTALS_KEY = "t";
+/** Number of the last commit that changed records; a kept list order is valid for that commit only. */
+export const COMMIT_KEY = "c";
 export const PROJECT_PREFIX = "p/";
 export const FINGERPRINT_PREFIX = "f/";
 export const SUMMARY_PREFIX = "s/";

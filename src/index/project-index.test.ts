@@ -385,3 +385,38 @@ test("listProjects follows commits after listing", async () => {
   );
   assert.equal(secondCompleted.pagination.total, 0);
 });
+
+test("lists as many projects as the totals show while a rebuild commits", async () => {
+  for (let i = 0; i < 60; i++) {
+    await writeProjectFolder(projectsDir, `p${String(i).padStart(2, "0")}`, {
+      project: makeProjectFile(`p${i}`),
+      clips: makeClips(1),
+    });
+  }
+  const small = await ProjectIndex.open({
+    indexDir: path.join(root, "small-batches"),
+    projectsDir,
+    batchSize: 2,
+  });
+  try {
+    let done = false;
+    let reads = 0;
+    const rebuilt = small.rebuild().finally(() => {
+      done = true;
+    });
+    while (!done) {
+      // The stats are read first, and a rebuild only adds projects, so the list read after them
+      // must count at least as many.
+      const total = small.stats().projects.total;
+      const listed = small.listProjects({ page: 1, size: 1 }).pagination.total;
+      assert.ok(listed >= total, `the list counts ${listed} projects after the totals counted ${total}`);
+      reads += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await rebuilt;
+    assert.ok(reads > 1, "the loop read during the rebuild");
+    assert.equal(small.listProjects({ page: 1, size: 1 }).pagination.total, 60);
+  } finally {
+    await small.close();
+  }
+});

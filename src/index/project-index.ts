@@ -5,7 +5,13 @@ import { type Logger, silentLogger } from "../shared/logger.ts";
 import { CoalescingRunner } from "./coalescing-runner.ts";
 import { deriveProject, InvalidProjectIdError } from "./derive-project.ts";
 import * as queries from "./index-queries.ts";
-import { clearIndex, putProjectRecords, recomputeTotals, removeProjectRecords } from "./index-writes.ts";
+import {
+  clearIndex,
+  markCommit,
+  putProjectRecords,
+  recomputeTotals,
+  removeProjectRecords,
+} from "./index-writes.ts";
 import {
   FORMAT_KEY,
   INDEX_FORMAT_VERSION,
@@ -101,8 +107,12 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   /** Counter that orders derivations; a derivation older than the last committed one is dropped. */
   #seq = 0;
   readonly #committedSeq = new Map<string, number>();
-  /** Project ids in list order per status and search filter, valid until the next commit. */
-  readonly #listOrders = new Map<string, readonly string[]>();
+  /**
+   * Project ids in list order per status and search filter, with the commit they were read at.
+   * A commit is visible to reads before its write resolves, so the order is checked against the
+   * commit number that the same read returns.
+   */
+  readonly #listOrders = new Map<string, { commit: number; ids: readonly string[] }>();
   readonly #refreshes = new CoalescingRunner<string, ProjectRecord | null>();
   readonly #inFlight = new Set<Promise<unknown>>();
   #scan: Promise<unknown> = Promise.resolve();
@@ -238,13 +248,14 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     // Sorting every summary costs tens of milliseconds at 10,000 projects, and frontends list
     // far more often than projects change, so the order is kept until the next commit.
     const key = `${query.status ?? ""}\u0000${query.search?.trim().toLowerCase() ?? ""}`;
-    let matches = this.#listOrders.get(key);
-    if (!matches) {
-      matches = queries.matchingProjectIds(this.#store, query);
+    const commit = queries.readCommitNumber(this.#store);
+    let kept = this.#listOrders.get(key);
+    if (kept?.commit !== commit) {
+      kept = { commit, ids: queries.matchingProjectIds(this.#store, query) };
       if (this.#listOrders.size >= MAX_CACHED_LIST_ORDERS) this.#listOrders.clear();
-      this.#listOrders.set(key, matches);
+      this.#listOrders.set(key, kept);
     }
-    return queries.listProjects(this.#store, query, matches);
+    return queries.listProjects(this.#store, query, kept.ids);
   }
 
   /** Lists the ids of the projects with `status`, such as the unfinished ones at start-up. */
@@ -389,7 +400,10 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
         if (derived) putProjectRecords(writer, derived);
         done.push({ projectId, record: derived?.record ?? null });
       }
-      if (buckets.length > 0) recomputeTotals(writer, buckets);
+      if (buckets.length > 0) {
+        recomputeTotals(writer, buckets);
+        markCommit(writer);
+      }
       return done;
     });
 

@@ -17,9 +17,14 @@ export interface DaemonProcess {
 
 /**
  * Starts `bin/autoclipd.js` with the given flags on an ephemeral port and resolves once its
- * "daemon started" log line gives the URL.
+ * "daemon started" log line gives the URL, or the earlier "HTTP server listening" line when
+ * `readyMessage` names it (the server handles requests while the index is still being built).
  */
-export async function startDaemonProcess(args: string[], timeoutMs = 30_000): Promise<DaemonProcess> {
+export async function startDaemonProcess(
+  args: string[],
+  timeoutMs = 30_000,
+  readyMessage: "daemon started" | "HTTP server listening" = "daemon started",
+): Promise<DaemonProcess> {
   const child = spawn(process.execPath, [path.join(root, "bin", "autoclipd.js"), "--port", "0", ...args], {
     cwd: root,
     env: { ...process.env, LANG: "C" },
@@ -34,7 +39,7 @@ export async function startDaemonProcess(args: string[], timeoutMs = 30_000): Pr
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () =>
-        reject(new Error(`daemon did not log "daemon started" within ${timeoutMs} ms; stderr: ${stderr}`)),
+        reject(new Error(`daemon did not log "${readyMessage}" within ${timeoutMs} ms; stderr: ${stderr}`)),
       timeoutMs,
     );
     child.once("exit", (code) => {
@@ -49,7 +54,7 @@ export async function startDaemonProcess(args: string[], timeoutMs = 30_000): Pr
         return;
       }
       logs.push(entry);
-      if (entry.msg === "daemon started" && typeof entry.url === "string") {
+      if (entry.msg === readyMessage && typeof entry.url === "string") {
         clearTimeout(timer);
         resolve(entry.url);
       }
