@@ -70,7 +70,12 @@ export async function findStaleProjects(
     const known = stored.get(projectId);
     if (!known) return true;
 
-    const current = await currentFingerprints(projectsDir, projectId).catch(() => null);
+    let current: Fingerprints | null = null;
+    try {
+      current = currentFingerprints(projectsDir, projectId);
+    } catch {
+      // A folder that cannot be checked is derived again, which reports the problem.
+    }
     return !current || !sameFingerprints(current, known);
   });
   const stale = folders.filter((_, i) => changed[i]);
