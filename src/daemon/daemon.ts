@@ -97,14 +97,19 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     }
   }
 
-  const index = await ProjectIndex.open({
-    indexDir: settings.indexDir,
-    projectsDir: layout.projects,
-    logger,
-  });
+  const indexOptions = { indexDir: settings.indexDir, projectsDir: layout.projects, logger };
+  let index = await ProjectIndex.open(indexOptions);
   const started = Date.now();
-  if (rebuild) await index.rebuild();
-  else await index.reconcile();
+  if (rebuild) {
+    await index.rebuild();
+    // A rebuild reads and writes every page of the LMDB file through its memory map, and the
+    // kernel counts each of those pages in this process's resident memory until the map is
+    // closed: about 300 MB at 10,000 projects. Nothing else uses the index yet.
+    await index.close();
+    index = await ProjectIndex.open(indexOptions);
+  } else {
+    await index.reconcile();
+  }
   logger.info({ seconds: (Date.now() - started) / 1000, ...index.stats() }, "index ready");
 
   const projectWatcher = startProjectWatcher({

@@ -1,15 +1,18 @@
-import { TRACKED_FILES, TRACKED_FOLDERS } from "./derive-project.ts";
+import { TRACKED_PATHS } from "./derive-project.ts";
 import { BUCKET_TABLE_PREFIX, bucketTableKey, bucketTotalsKey } from "./keys.ts";
 import type { StoreReader, StoreWriter } from "./lmdb-store.ts";
-import { type Fingerprint, type Fingerprints, INDEXED_STATUSES, type IndexedStatus, type IndexTotals } from "./records.ts";
-
-/** Paths of a packed fingerprint list, in its order. */
-const TRACKED_PATHS: readonly string[] = [...TRACKED_FILES, ...TRACKED_FOLDERS];
+import {
+  type Fingerprint,
+  type Fingerprints,
+  INDEXED_STATUSES,
+  type IndexedStatus,
+  type IndexTotals,
+} from "./records.ts";
 
 /**
  * Compact facts about one project that totals, project listings and reconcile are computed
  * from: status, clip count, collection count, creation time (ms since the epoch), name, and
- * the fingerprints of the tracked paths in the order of `TRACKED_FILES` then `TRACKED_FOLDERS`.
+ * the fingerprints of `TRACKED_PATHS` in that order.
  */
 export type ProjectSummary = [
   status: IndexedStatus,
@@ -81,7 +84,11 @@ function totalsOf(summaries: Iterable<ProjectSummary>): IndexTotals {
  * Writes a bucket's summaries back, sorted by project id, together with the bucket's totals
  * derived from them. An empty bucket is removed.
  */
-export function writeBucket(writer: StoreWriter, bucket: string, summaries: Map<string, ProjectSummary>): void {
+export function writeBucket(
+  writer: StoreWriter,
+  bucket: string,
+  summaries: Map<string, ProjectSummary>,
+): void {
   if (summaries.size === 0) {
     writer.remove(bucketTableKey(bucket));
     writer.remove(bucketTotalsKey(bucket));
@@ -89,7 +96,9 @@ export function writeBucket(writer: StoreWriter, bucket: string, summaries: Map<
   }
 
   const ids = [...summaries.keys()].sort();
-  const rows = ids.map((projectId): StoredRow => [projectId, ...(summaries.get(projectId) as ProjectSummary)]);
+  const rows = ids.map(
+    (projectId): StoredRow => [projectId, ...(summaries.get(projectId) as ProjectSummary)],
+  );
   writer.put(bucketTableKey(bucket), rows);
   writer.put(bucketTotalsKey(bucket), totalsOf(summaries.values()));
 }

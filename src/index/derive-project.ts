@@ -43,6 +43,9 @@ export const TRACKED_FILES = [
  */
 export const TRACKED_FOLDERS = [OUTPUT_VIDEO_FOLDERS.clips, OUTPUT_VIDEO_FOLDERS.collections] as const;
 
+/** Every fingerprinted path: the tracked files, then the tracked folders. */
+export const TRACKED_PATHS: readonly string[] = [...TRACKED_FILES, ...TRACKED_FOLDERS];
+
 /** Raised when a project id is not a valid folder name. */
 export class InvalidProjectIdError extends Error {
   override name = "InvalidProjectIdError";

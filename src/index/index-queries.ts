@@ -1,12 +1,12 @@
 import { isValidProjectId } from "../project/layout.ts";
-import { emptyTotals, forEachSummary, unpackFingerprints } from "./bucket-table.ts";
+import { emptyTotals, forEachSummary } from "./bucket-table.ts";
 import type { PublicIdTarget, StoredRecords } from "./index-writes.ts";
 import { projectKey, publicIdKey, recordsKey, TOTALS_KEY } from "./keys.ts";
 import type { StoreReader } from "./lmdb-store.ts";
 import type {
   ClipRecord,
   CollectionRecord,
-  Fingerprints,
+  Fingerprint,
   IndexedStatus,
   IndexTotals,
   ProjectRecord,
@@ -99,11 +99,11 @@ export function matchingProjectIds(
   return matches.map((match) => match.id);
 }
 
-/** Reads the stored fingerprints of every project, by project id. */
-export function readAllFingerprints(reader: StoreReader): Map<string, Fingerprints> {
-  const stored = new Map<string, Fingerprints>();
+/** Reads the stored fingerprints of every project, by project id, packed in the order of `TRACKED_PATHS`. */
+export function readAllFingerprints(reader: StoreReader): Map<string, Fingerprint[]> {
+  const stored = new Map<string, Fingerprint[]>();
   forEachSummary(reader, (projectId, summary) => {
-    stored.set(projectId, unpackFingerprints(summary[5]));
+    stored.set(projectId, summary[5]);
   });
 
   return stored;

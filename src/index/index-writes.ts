@@ -1,9 +1,9 @@
 import {
+  emptyTotals,
   type ProjectSummary,
   packFingerprints,
   readBucket,
   writeBucket,
-  emptyTotals,
 } from "./bucket-table.ts";
 import {
   BUCKET_TOTALS_PREFIX,

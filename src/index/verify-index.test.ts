@@ -224,7 +224,9 @@ test("verifyIndex reports an index of another format", async () => {
 
   const result = await verifyIndex({ indexDir, projectsDir });
 
-  assert.deepEqual(result.differences, [{ projectId: null, field: "format_version", index: 1, files: INDEX_FORMAT_VERSION }]);
+  assert.deepEqual(result.differences, [
+    { projectId: null, field: "format_version", index: 1, files: INDEX_FORMAT_VERSION },
+  ]);
   assert.equal(result.projects, 3);
 });
 
