@@ -57,7 +57,7 @@ export class BucketChanges {
     return table;
   }
 
-  /** Tells whether the index holds records of `projectId`. */
+  /** Tells whether the index has records of `projectId`. */
   has(projectId: string): boolean {
     return this.#tableOf(projectId).has(projectId);
   }

@@ -103,7 +103,7 @@ export async function findStaleProjects(
       return !stillMatches(path.join(projectsDir, projectId), known);
     }
 
-    // Nothing was tracked: only a full check tells an empty folder from a removed one.
+    // Nothing was tracked, so only a full check can distinguish an empty folder from a removed one.
     let current: Fingerprints | null = null;
     try {
       current = currentFingerprints(projectsDir, projectId);
