@@ -1,5 +1,4 @@
-import type { Stats } from "node:fs";
-import { stat } from "node:fs/promises";
+import { type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { clipsMetadataSchema } from "../../schemas/clips-metadata.ts";
 import { collectionsMetadataSchema } from "../../schemas/collections-metadata.ts";
@@ -44,6 +43,9 @@ export const TRACKED_FILES = [
  */
 export const TRACKED_FOLDERS = [OUTPUT_VIDEO_FOLDERS.clips, OUTPUT_VIDEO_FOLDERS.collections] as const;
 
+/** Every fingerprinted path: the tracked files, then the tracked folders. */
+export const TRACKED_PATHS: readonly string[] = [...TRACKED_FILES, ...TRACKED_FOLDERS];
+
 /** Raised when a project id is not a valid folder name. */
 export class InvalidProjectIdError extends Error {
   override name = "InvalidProjectIdError";
@@ -61,8 +63,12 @@ export class InvalidProjectIdError extends Error {
  * metadata cannot be read. Video folders only fill in paths, so their errors never stop a
  * project from being indexed.
  */
-function statVideoFolder(dir: string, folder: string): Promise<Fingerprint> {
-  return statFingerprint(path.join(dir, folder)).catch(() => null);
+function statVideoFolder(dir: string, folder: string): Fingerprint {
+  try {
+    return statFingerprint(path.join(dir, folder));
+  } catch {
+    return null;
+  }
 }
 
 /** The first file that failed validation. */
@@ -72,9 +78,9 @@ interface InvalidFile {
 }
 
 /** Returns the stats of the project folder, or null when it is missing or not a folder. */
-async function statFolder(dir: string): Promise<Stats | null> {
+function statFolder(dir: string): Stats | null {
   try {
-    const stats = await stat(dir);
+    const stats = statSync(dir);
     return stats.isDirectory() ? stats : null;
   } catch (error) {
     if (isNotFound(error)) return null;
@@ -129,32 +135,25 @@ export async function deriveProject(projectsDir: string, projectId: string): Pro
   if (!isValidProjectId(projectId)) throw new InvalidProjectIdError(projectId);
 
   const dir = path.join(projectsDir, projectId);
-  const folder = await statFolder(dir);
-  if (!folder) return null;
-
   const paths = projectPaths(dir);
   // The folders are fingerprinted before they are listed, so a video added in between makes
   // the next reconcile derive the project again.
-  const [
-    projectResult,
-    pipelineResult,
-    clipsResult,
-    collectionsResult,
-    editsResult,
-    clipsFolder,
-    collectionsFolder,
-  ] = await Promise.all([
+  // Reads go through the thread pool: the API serves requests while a rebuild derives projects,
+  // and a slow or blocking file must not stop the event loop.
+  const [projectResult, pipelineResult, clipsResult, collectionsResult, editsResult] = await Promise.all([
     readProjectFile(paths.file("project"), projectFileSchema),
     readProjectFile(paths.file("pipeline"), pipelineFileSchema),
     readProjectFile(paths.file("clipsMetadata"), clipsMetadataSchema),
     readProjectFile(paths.file("collectionsMetadata"), collectionsMetadataSchema),
     readProjectFile(paths.file("edits"), editsFileSchema),
-    statVideoFolder(dir, OUTPUT_VIDEO_FOLDERS.clips),
-    statVideoFolder(dir, OUTPUT_VIDEO_FOLDERS.collections),
   ]);
+  const clipsFolder = statVideoFolder(dir, OUTPUT_VIDEO_FOLDERS.clips);
+  const collectionsFolder = statVideoFolder(dir, OUTPUT_VIDEO_FOLDERS.collections);
 
-  // A folder removed while its files were read would otherwise be indexed as an empty project.
-  if (!(await statFolder(dir))) return null;
+  // Taken after the reads: a missing folder reads as missing files, and a folder removed while
+  // its files were read would otherwise be indexed as an empty project.
+  const folder = statFolder(dir);
+  if (!folder) return null;
 
   const clipsBuilt = buildClipRecords(projectId, validValue(clipsResult) ?? []);
   const collectionsBuilt = buildCollectionRecords(projectId, validValue(collectionsResult) ?? []);
@@ -294,17 +293,14 @@ function buildProjectRecord(inputs: RecordInputs): ProjectRecord {
  * Returns the current fingerprints of a project's tracked files and folders without reading
  * them, or null when the folder does not exist. Reconcile compares them with the stored ones.
  */
-export async function currentFingerprints(
-  projectsDir: string,
-  projectId: string,
-): Promise<Fingerprints | null> {
+export function currentFingerprints(projectsDir: string, projectId: string): Fingerprints | null {
   const dir = path.join(projectsDir, projectId);
-  const entries = await Promise.all([
-    ...TRACKED_FILES.map(async (file) => [file, await statFingerprint(path.join(dir, file))] as const),
-    ...TRACKED_FOLDERS.map(async (folder) => [folder, await statVideoFolder(dir, folder)] as const),
-  ]);
+  const entries = [
+    ...TRACKED_FILES.map((file) => [file, statFingerprint(path.join(dir, file))] as const),
+    ...TRACKED_FOLDERS.map((folder) => [folder, statVideoFolder(dir, folder)] as const),
+  ];
 
-  if (entries.every(([, fingerprint]) => fingerprint === null) && !(await statFolder(dir))) return null;
+  if (entries.every(([, fingerprint]) => fingerprint === null) && !statFolder(dir)) return null;
 
   return Object.fromEntries(entries);
 }

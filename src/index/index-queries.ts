@@ -1,21 +1,12 @@
 import { isValidProjectId } from "../project/layout.ts";
-import { emptyTotals, type ProjectSummary, type PublicIdTarget } from "./index-writes.ts";
-import {
-  COMMIT_KEY,
-  clipPrefix,
-  collectionPrefix,
-  FINGERPRINT_PREFIX,
-  projectIdOfKey,
-  projectKey,
-  publicIdKey,
-  SUMMARY_PREFIX,
-  TOTALS_KEY,
-} from "./keys.ts";
+import { emptyTotals, forEachSummary } from "./bucket-table.ts";
+import type { PublicIdTarget, StoredRecords } from "./index-writes.ts";
+import { COMMIT_KEY, projectKey, publicIdKey, recordsKey, TOTALS_KEY } from "./keys.ts";
 import type { StoreReader } from "./lmdb-store.ts";
 import type {
   ClipRecord,
   CollectionRecord,
-  Fingerprints,
+  Fingerprint,
   IndexedStatus,
   IndexTotals,
   ProjectRecord,
@@ -57,12 +48,12 @@ function compareNewestFirst(
   return a.id < b.id ? -1 : 1;
 }
 
-/** Reads the totals; zero totals when the index is empty. */
 /** Returns the number of the last commit that changed records, 0 before the first. */
 export function readCommitNumber(reader: StoreReader): number {
   return reader.get<number>(COMMIT_KEY) ?? 0;
 }
 
+/** Reads the totals; zero totals when the index is empty. */
 export function readTotals(reader: StoreReader): IndexTotals {
   return reader.get<IndexTotals>(TOTALS_KEY) ?? emptyTotals();
 }
@@ -103,34 +94,32 @@ export function matchingProjectIds(
 ): string[] {
   const search = query.search?.trim().toLowerCase() ?? "";
   const matches: Array<{ id: string; createdMs: number }> = [];
-  for (const { key, value } of reader.entries<ProjectSummary>(SUMMARY_PREFIX)) {
-    const [status, , , createdMs, name] = value;
-    const id = projectIdOfKey(key, SUMMARY_PREFIX);
-    if (query.status && status !== query.status) continue;
-    if (search && !name.toLowerCase().includes(search) && !id.toLowerCase().includes(search)) continue;
+  forEachSummary(reader, (id, [status, , , createdMs, name]) => {
+    if (query.status && status !== query.status) return;
+    if (search && !name.toLowerCase().includes(search) && !id.toLowerCase().includes(search)) return;
     matches.push({ id, createdMs });
-  }
+  });
 
   matches.sort(compareNewestFirst);
   return matches.map((match) => match.id);
 }
 
-/** Reads the stored fingerprints of every project, by project id. */
-export function readAllFingerprints(reader: StoreReader): Map<string, Fingerprints> {
-  const stored = new Map<string, Fingerprints>();
-  for (const { key, value } of reader.entries<Fingerprints>(FINGERPRINT_PREFIX)) {
-    stored.set(projectIdOfKey(key, FINGERPRINT_PREFIX), value);
-  }
+/** Reads the stored fingerprints of every project, by project id, packed in the order of `TRACKED_PATHS`. */
+export function readAllFingerprints(reader: StoreReader): Map<string, Fingerprint[]> {
+  const stored = new Map<string, Fingerprint[]>();
+  forEachSummary(reader, (projectId, summary) => {
+    stored.set(projectId, summary[5]);
+  });
 
   return stored;
 }
 
-/** Lists the ids of the projects with `status`, in key order. */
+/** Lists the ids of the projects with `status`, by bucket and then by id. */
 export function projectIdsWithStatus(reader: StoreReader, status: IndexedStatus): string[] {
   const ids: string[] = [];
-  for (const { key, value } of reader.entries<ProjectSummary>(SUMMARY_PREFIX)) {
-    if (value[0] === status) ids.push(projectIdOfKey(key, SUMMARY_PREFIX));
-  }
+  forEachSummary(reader, (projectId, summary) => {
+    if (summary[0] === status) ids.push(projectId);
+  });
 
   return ids;
 }
@@ -146,14 +135,14 @@ export function getProject(reader: StoreReader, projectId: string): ProjectRecor
 export function listClips(reader: StoreReader, projectId: string): ClipRecord[] {
   if (!isValidProjectId(projectId)) return [];
 
-  return [...reader.entries<ClipRecord>(clipPrefix(projectId))].map(({ value }) => value);
+  return reader.get<StoredRecords>(recordsKey(projectId))?.[0] ?? [];
 }
 
 /** Lists a project's collections in file order; empty for an unknown project. */
 export function listCollections(reader: StoreReader, projectId: string): CollectionRecord[] {
   if (!isValidProjectId(projectId)) return [];
 
-  return [...reader.entries<CollectionRecord>(collectionPrefix(projectId))].map(({ value }) => value);
+  return reader.get<StoredRecords>(recordsKey(projectId))?.[1] ?? [];
 }
 
 /** Finds the clip or collection with the public id `publicId`, or returns null. */
@@ -163,12 +152,14 @@ export function resolvePublicId(reader: StoreReader, publicId: string): PublicId
   const target = reader.get<PublicIdTarget>(publicIdKey(publicId.toLowerCase()));
   if (!target) return null;
 
-  const [projectId, kind, recordKey] = target;
+  const [projectId, kind] = target;
+  const records = reader.get<StoredRecords>(recordsKey(projectId));
+  const id = publicId.toLowerCase();
   if (kind === "clip") {
-    const record = reader.get<ClipRecord>(recordKey);
+    const record = records?.[0].find((clip) => clip.id === id);
     return record ? { projectId, kind, record } : null;
   }
 
-  const record = reader.get<CollectionRecord>(recordKey);
+  const record = records?.[1].find((collection) => collection.id === id);
   return record ? { projectId, kind, record } : null;
 }

@@ -1,49 +1,30 @@
 import {
+  emptyTotals,
+  type ProjectSummary,
+  packFingerprints,
+  readBucket,
+  writeBucket,
+} from "./bucket-table.ts";
+import {
   BUCKET_TOTALS_PREFIX,
   bucketOf,
-  bucketTotalsKey,
   COMMIT_KEY,
-  clipKey,
-  clipPrefix,
-  collectionKey,
-  collectionPrefix,
   FORMAT_KEY,
-  fingerprintKey,
   INDEX_FORMAT_VERSION,
   projectKey,
   publicIdKey,
-  summaryBucketPrefix,
-  summaryKey,
+  recordsKey,
   TOTALS_KEY,
 } from "./keys.ts";
 import type { StoreWriter } from "./lmdb-store.ts";
-import type { ClipRecord, CollectionRecord, DerivedProject, IndexedStatus, IndexTotals } from "./records.ts";
+import type { ClipRecord, CollectionRecord, DerivedProject, IndexTotals } from "./records.ts";
 import { INDEXED_STATUSES } from "./records.ts";
 
-/**
- * Compact per-project facts that totals and project listings are computed from:
- * status, clip count, collection count, creation time (ms since the epoch) and name.
- */
-export type ProjectSummary = [
-  status: IndexedStatus,
-  clips: number | null,
-  collections: number | null,
-  createdMs: number,
-  name: string,
-];
+/** Target of a public id: the project id and the kind of record. */
+export type PublicIdTarget = [projectId: string, kind: "clip" | "collection"];
 
-/** Target of a public id: the project id, the kind and the key of the record. */
-export type PublicIdTarget = [projectId: string, kind: "clip" | "collection", recordKey: string];
-
-/** Returns totals with every count at 0. */
-export function emptyTotals(): IndexTotals {
-  const byStatus = Object.fromEntries(INDEXED_STATUSES.map((status) => [status, 0])) as Record<
-    IndexedStatus,
-    number
-  >;
-
-  return { projects: { total: 0, by_status: byStatus }, clips: 0, collections: 0 };
-}
+/** Value of a project's `d/` key: its clip and its collection records, each in file order. */
+export type StoredRecords = [clips: ClipRecord[], collections: CollectionRecord[]];
 
 function addTotals(sum: IndexTotals, part: IndexTotals): void {
   sum.projects.total += part.projects.total;
@@ -54,89 +35,113 @@ function addTotals(sum: IndexTotals, part: IndexTotals): void {
   sum.collections += part.collections;
 }
 
-/** Removes every record of `projectId` and returns its summary bucket. */
-export function removeProjectRecords(writer: StoreWriter, projectId: string): string {
-  // Records are always written and removed together, so without `p/` there is nothing to scan.
-  // This skips two range scans per project in a rebuild and for every new project.
-  if (writer.get(projectKey(projectId)) === undefined) return bucketOf(projectId);
+/**
+ * The bucket tables one transaction changes. Each is read on first use, changed in memory and
+ * written once by {@link BucketChanges.finish}, which also derives the totals again.
+ */
+export class BucketChanges {
+  readonly #writer: StoreWriter;
+  readonly #tables = new Map<string, Map<string, ProjectSummary>>();
 
-  for (const prefix of [clipPrefix(projectId), collectionPrefix(projectId)]) {
-    const entries = [...writer.entries<ClipRecord | CollectionRecord>(prefix)];
-    for (const { key, value } of entries) {
-      writer.remove(publicIdKey(value.id));
-      writer.remove(key);
-    }
+  constructor(writer: StoreWriter) {
+    this.#writer = writer;
   }
-  writer.remove(projectKey(projectId));
-  writer.remove(fingerprintKey(projectId));
-  writer.remove(summaryKey(projectId));
 
-  return bucketOf(projectId);
+  #tableOf(projectId: string): Map<string, ProjectSummary> {
+    const bucket = bucketOf(projectId);
+    let table = this.#tables.get(bucket);
+    if (!table) {
+      table = readBucket(this.#writer, bucket);
+      this.#tables.set(bucket, table);
+    }
+
+    return table;
+  }
+
+  /** Tells whether the index has records of `projectId`. */
+  has(projectId: string): boolean {
+    return this.#tableOf(projectId).has(projectId);
+  }
+
+  set(projectId: string, summary: ProjectSummary): void {
+    this.#tableOf(projectId).set(projectId, summary);
+  }
+
+  delete(projectId: string): void {
+    this.#tableOf(projectId).delete(projectId);
+  }
+
+  /**
+   * Writes every changed bucket table with its totals, then the global totals summed over the
+   * 64 bucket totals. Nothing is incremented, so the totals always equal the stored summaries.
+   */
+  finish(): IndexTotals {
+    for (const [bucket, table] of this.#tables) writeBucket(this.#writer, bucket, table);
+    this.#tables.clear();
+
+    const totals = emptyTotals();
+    for (const { value } of this.#writer.entries<IndexTotals>(BUCKET_TOTALS_PREFIX)) addTotals(totals, value);
+    this.#writer.put(TOTALS_KEY, totals);
+    return totals;
+  }
 }
 
-/** Writes the records of a derived project, which must have no records stored, and returns its bucket. */
-export function putProjectRecords(writer: StoreWriter, derived: DerivedProject): string {
+/** Lists the public ids of stored or derived records with their kind. */
+function publicIdsOf(records: StoredRecords | undefined): Map<string, "clip" | "collection"> {
+  const ids = new Map<string, "clip" | "collection">();
+  if (!records) return ids;
+
+  for (const clip of records[0]) ids.set(clip.id, "clip");
+  for (const collection of records[1]) ids.set(collection.id, "collection");
+  return ids;
+}
+
+/**
+ * Replaces every record of `projectId` with those of `derived`, or removes them when `derived`
+ * is null. Public ids that stay are not written again. Returns false when there was nothing to
+ * remove and nothing to write.
+ */
+export function replaceProjectRecords(
+  writer: StoreWriter,
+  buckets: BucketChanges,
+  projectId: string,
+  derived: DerivedProject | null,
+): boolean {
+  const existed = buckets.has(projectId);
+  if (!existed && !derived) return false;
+
+  // Records are always written and removed together, so without a summary there is nothing to read.
+  const oldIds = publicIdsOf(existed ? writer.get<StoredRecords>(recordsKey(projectId)) : undefined);
+  const newIds = publicIdsOf(derived ? [derived.clips, derived.collections] : undefined);
+  for (const publicId of oldIds.keys()) {
+    if (!newIds.has(publicId)) writer.remove(publicIdKey(publicId));
+  }
+  for (const [publicId, kind] of newIds) {
+    if (!oldIds.has(publicId)) writer.put(publicIdKey(publicId), [projectId, kind] satisfies PublicIdTarget);
+  }
+
+  if (!derived) {
+    writer.remove(projectKey(projectId));
+    writer.remove(recordsKey(projectId));
+    buckets.delete(projectId);
+    return true;
+  }
+
   const { record } = derived;
-  const projectId = record.id;
-  const summary: ProjectSummary = [
+  writer.put(projectKey(projectId), record);
+  writer.put(recordsKey(projectId), [derived.clips, derived.collections] satisfies StoredRecords);
+  buckets.set(projectId, [
     record.status,
     record.total_clips,
     record.total_collections,
     Date.parse(record.created_at),
     record.name,
-  ];
-
-  writer.put(projectKey(projectId), record);
-  writer.put(fingerprintKey(projectId), derived.fingerprints);
-  writer.put(summaryKey(projectId), summary);
-  for (const clip of derived.clips) {
-    const key = clipKey(projectId, clip.position);
-    writer.put(key, clip);
-    writer.put(publicIdKey(clip.id), [projectId, "clip", key] satisfies PublicIdTarget);
-  }
-  for (const collection of derived.collections) {
-    const key = collectionKey(projectId, collection.position);
-    writer.put(key, collection);
-    writer.put(publicIdKey(collection.id), [projectId, "collection", key] satisfies PublicIdTarget);
-  }
-
-  return bucketOf(projectId);
+    packFingerprints(derived.fingerprints),
+  ]);
+  return true;
 }
 
-/**
- * Re-derives the totals of each bucket in `buckets` from its project summaries, then the global
- * totals from the bucket totals. Nothing is incremented, so the totals always equal the sum over
- * the stored summaries. A commit scans only its own buckets (about 1/64 of the projects) and the
- * 64 bucket totals.
- */
-export function recomputeTotals(writer: StoreWriter, buckets: Iterable<string>): IndexTotals {
-  for (const bucket of new Set(buckets)) {
-    const totals = emptyTotals();
-    for (const { value } of writer.entries<ProjectSummary>(summaryBucketPrefix(bucket))) {
-      const [status, clips, collections] = value;
-      totals.projects.total += 1;
-      totals.projects.by_status[status] += 1;
-      totals.clips += clips ?? 0;
-      totals.collections += collections ?? 0;
-    }
-
-    if (totals.projects.total === 0) writer.remove(bucketTotalsKey(bucket));
-    else writer.put(bucketTotalsKey(bucket), totals);
-  }
-
-  const totals = emptyTotals();
-  for (const { value } of writer.entries<IndexTotals>(BUCKET_TOTALS_PREFIX)) addTotals(totals, value);
-  writer.put(TOTALS_KEY, totals);
-
-  return totals;
-}
-
-/** Counts one more commit that changed records, so list orders kept from earlier commits are read again. */
-export function markCommit(writer: StoreWriter): void {
-  writer.put(COMMIT_KEY, (writer.get<number>(COMMIT_KEY) ?? 0) + 1);
-}
-
-/** Removes every key and writes the format version and zero totals; the commit count goes on. */
+/** Removes every key and writes the format version and zero totals. */
 export function clearIndex(writer: StoreWriter): void {
   const commit = writer.get<number>(COMMIT_KEY) ?? 0;
   const keys = [...writer.keys("")];
@@ -145,4 +150,9 @@ export function clearIndex(writer: StoreWriter): void {
   writer.put(FORMAT_KEY, INDEX_FORMAT_VERSION);
   writer.put(TOTALS_KEY, emptyTotals());
   writer.put(COMMIT_KEY, commit + 1);
+}
+
+/** Counts one more commit that changed records, so list orders kept from earlier commits are read again. */
+export function markCommit(writer: StoreWriter): void {
+  writer.put(COMMIT_KEY, (writer.get<number>(COMMIT_KEY) ?? 0) + 1);
 }

@@ -1,6 +1,11 @@
+/** Milliseconds of work between two turns given back to the event loop. */
+const YIELD_AFTER_MS = 10;
+
 /**
  * Calls `work` on every item with at most `limit` calls running at once, and returns the
  * results in item order. A rejection rejects the whole call after the running calls settle.
+ * `work` may do most of its work synchronously: every {@link YIELD_AFTER_MS} ms the loop waits
+ * for one turn of the event loop, so timers and requests are served in between.
  */
 export async function mapConcurrent<T, R>(
   items: readonly T[],
@@ -13,10 +18,15 @@ export async function mapConcurrent<T, R>(
 
   const results = new Array<R>(items.length);
   let next = 0;
+  let lastYield = performance.now();
   const runWorker = async () => {
     while (next < items.length) {
       const index = next++;
       results[index] = await work(items[index] as T);
+      if (performance.now() - lastYield >= YIELD_AFTER_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
     }
   };
 

@@ -5,21 +5,8 @@ import { type Logger, silentLogger } from "../shared/logger.ts";
 import { CoalescingRunner } from "./coalescing-runner.ts";
 import { deriveProject, InvalidProjectIdError } from "./derive-project.ts";
 import * as queries from "./index-queries.ts";
-import {
-  clearIndex,
-  markCommit,
-  putProjectRecords,
-  recomputeTotals,
-  removeProjectRecords,
-} from "./index-writes.ts";
-import {
-  FORMAT_KEY,
-  INDEX_FORMAT_VERSION,
-  PROJECT_PREFIX,
-  projectIdOfKey,
-  projectKey,
-  summaryKey,
-} from "./keys.ts";
+import { BucketChanges, clearIndex, markCommit, replaceProjectRecords } from "./index-writes.ts";
+import { bucketOf, FORMAT_KEY, INDEX_FORMAT_VERSION, PROJECT_PREFIX, projectIdOfKey } from "./keys.ts";
 import { type KeyValueStore, openStore } from "./lmdb-store.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
 import { findStaleProjects, isFolderReadable, listProjectFolders } from "./project-folders.ts";
@@ -84,7 +71,7 @@ interface PendingChange {
 
 /** Orders project ids as their summaries are stored: by bucket, then by id. */
 function sortByBucket(projectIds: string[]): string[] {
-  const keyed = projectIds.map((projectId) => ({ projectId, key: summaryKey(projectId) }));
+  const keyed = projectIds.map((projectId) => ({ projectId, key: `${bucketOf(projectId)}/${projectId}` }));
   keyed.sort((a, b) => {
     if (a.key === b.key) return 0;
     return a.key < b.key ? -1 : 1;
@@ -110,7 +97,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   /**
    * Project ids in list order per status and search filter, with the commit they were read at.
    * A commit is visible to reads before its write resolves, so the order is checked against the
-   * commit number that the same read returns.
+   * commit number that the same read sees.
    */
   readonly #listOrders = new Map<string, { commit: number; ids: readonly string[] }>();
   readonly #refreshes = new CoalescingRunner<string, ProjectRecord | null>();
@@ -389,19 +376,17 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     this.#assertOpen("commit derived projects");
 
     const applied = await this.#store.write((writer) => {
-      const buckets: string[] = [];
+      const buckets = new BucketChanges(writer);
       const done: ProjectChange[] = [];
       for (const { projectId, seq, derived } of pending) {
         if ((this.#committedSeq.get(projectId) ?? 0) > seq) continue;
         this.#committedSeq.set(projectId, seq);
-        if (!derived && writer.get(projectKey(projectId)) === undefined) continue;
+        if (!replaceProjectRecords(writer, buckets, projectId, derived)) continue;
 
-        buckets.push(removeProjectRecords(writer, projectId));
-        if (derived) putProjectRecords(writer, derived);
         done.push({ projectId, record: derived?.record ?? null });
       }
-      if (buckets.length > 0) {
-        recomputeTotals(writer, buckets);
+      if (done.length > 0) {
+        buckets.finish();
         markCommit(writer);
       }
       return done;

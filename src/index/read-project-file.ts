@@ -1,4 +1,4 @@
-import { close, fstat, open, read, type Stats, stat } from "node:fs";
+import { close, fstat, open, read, type Stats, statSync } from "node:fs";
 import type { z } from "zod";
 import { describeIssues } from "../project/read-json.ts";
 import { hasErrorCode, isNotFound } from "../shared/fs-errors.ts";
@@ -92,7 +92,12 @@ export async function readProjectFile<Schema extends z.ZodType>(
     if (isNotFound(error)) return { state: "missing", fingerprint: null };
 
     // With a fingerprint, reconcile re-reads the file only after its size, mtime or inode change.
-    const fingerprint = await statFingerprint(file).catch(() => null);
+    let fingerprint: Fingerprint = null;
+    try {
+      fingerprint = statFingerprint(file);
+    } catch {
+      // Without a fingerprint, reconcile reads the file again every time.
+    }
     return { state: "invalid", reason: describeReadError(error), fingerprint };
   }
 
@@ -118,17 +123,11 @@ export async function readProjectFile<Schema extends z.ZodType>(
  * Returns the current fingerprint of `file` without reading it: null when it is missing.
  * Other stat errors are raised.
  */
-export function statFingerprint(file: string): Promise<Fingerprint> {
-  // The callback API costs about a quarter less CPU than fs/promises; reconcile stats every
-  // tracked path of every project.
-  return new Promise((resolve, reject) => {
-    stat(file, (error, stats) => {
-      if (error && !isNotFound(error)) {
-        reject(error);
-        return;
-      }
-
-      resolve(error ? null : fingerprintOf(stats));
-    });
-  });
+export function statFingerprint(file: string): Fingerprint {
+  try {
+    return fingerprintOf(statSync(file));
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { PROJECT_FILES } from "../project/layout.ts";
-import { FORMAT_KEY } from "./keys.ts";
+import { FORMAT_KEY, INDEX_FORMAT_VERSION } from "./keys.ts";
 import { IndexNotFoundError, openStore, STORE_FILE_NAME } from "./lmdb-store.ts";
 import { ProjectIndex } from "./project-index.ts";
 import {
@@ -224,7 +224,9 @@ test("verifyIndex reports an index of another format", async () => {
 
   const result = await verifyIndex({ indexDir, projectsDir });
 
-  assert.deepEqual(result.differences, [{ projectId: null, field: "format_version", index: 1, files: 2 }]);
+  assert.deepEqual(result.differences, [
+    { projectId: null, field: "format_version", index: 1, files: INDEX_FORMAT_VERSION },
+  ]);
   assert.equal(result.projects, 3);
 });
 

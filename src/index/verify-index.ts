@@ -1,8 +1,8 @@
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { emptyTotals } from "./bucket-table.ts";
 import { deriveProject } from "./derive-project.ts";
 import * as queries from "./index-queries.ts";
-import { emptyTotals } from "./index-writes.ts";
 import { FORMAT_KEY, INDEX_FORMAT_VERSION, PROJECT_PREFIX, projectIdOfKey } from "./keys.ts";
 import { openStore, type StoreReader } from "./lmdb-store.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
