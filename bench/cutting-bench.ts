@@ -18,6 +18,7 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import {
   type ConcatMethod,
+  CUT_MODES,
   type CutMode,
   concatVideos,
   type FfmpegBinaries,
@@ -45,6 +46,8 @@ export interface CuttingBenchOptions {
   clips?: number;
   /** Length of the source in seconds. @default 3600 */
   sourceSeconds?: number;
+  /** Modes to measure, in order. @default ["accurate", "copy"] */
+  modes?: readonly CutMode[];
   /** x264 preset of accurate cuts. @default "veryfast" */
   preset?: string;
   /** Writes the report to `bench/results/cutting.md`. @default true */
@@ -262,6 +265,7 @@ async function measureMode(
 
   log(`${mode}: cutting ${clips.length} clips, each with our code and then from bash`);
   let sourceInfo: MediaInfo | undefined;
+  const clipInfos = new Map<string, MediaInfo>();
   await measurePiece(async () => {
     sourceInfo = await probeVideo(source, binaries, logger);
   });
@@ -282,16 +286,18 @@ async function measureMode(
         },
         binaries,
       );
+      clipInfos.set(clip.id, rendered.info);
       if (rendered.mode !== mode) fallbacks += 1;
     });
   }
   for (let c = 0; c < COLLECTIONS; c += 1) {
-    const inputs = clips
-      .filter((_, i) => i % COLLECTIONS === c)
-      .map((clip) => path.join(oursDir, "clips", `${clip.id}.mp4`));
+    const members = clips.filter((_, i) => i % COLLECTIONS === c);
+    const inputs = members.map((clip) => path.join(oursDir, "clips", `${clip.id}.mp4`));
+    // Like the video step, the join takes each clip's facts from its render check.
+    const inputInfos = members.map((clip) => clipInfos.get(clip.id) as MediaInfo);
     const output = path.join(oursDir, "collections", `c${c + 1}.mp4`);
     await measurePiece(async () => {
-      joinMethods.push(await concatVideos({ inputs, output, logger }, binaries));
+      joinMethods.push(await concatVideos({ inputs, output, inputInfos, logger }, binaries));
     });
   }
 
@@ -373,7 +379,7 @@ async function measureCutting(options: CuttingBenchOptions = {}): Promise<BenchR
 
     const clips = planClips(clipCount, sourceSeconds);
     const results: ModeResult[] = [];
-    for (const mode of ["accurate", "copy"] as const) {
+    for (const mode of options.modes ?? CUT_MODES) {
       results.push(await measureMode(mode, source, clips, workDir, { preset, binaries, log }));
     }
 
