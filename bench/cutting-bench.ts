@@ -1,7 +1,7 @@
 /**
  * Benchmark of clip cutting: renders about 12 clips of 30–120 s spread over a 60-minute
  * 1280×720 source and joins them into 3 collections, in accurate and in copy mode. It times our
- * code (renderClip with its ffprobe checks, then concatVideos) next to the same ffmpeg command
+ * code (renderClip with its render checks, then concatVideos) next to the same ffmpeg command
  * lines run from bash right after each clip and join, which is the floor that our code can reach.
  *
  *   node --import tsx bench/cutting-bench.ts      # writes bench/results/cutting.md
@@ -401,7 +401,7 @@ async function measureCutting(options: CuttingBenchOptions = {}): Promise<BenchR
     ];
     const notes = [
       `Accurate cuts use x264 preset ${preset} at CRF 23 with 128 kbit/s AAC; copy cuts copy both streams.`,
-      "Our time covers one ffprobe of the source, renderClip for each clip (the cut, an ffprobe of the output for the render check, and in copy mode an ffprobe keyframe lookup) and concatVideos (an ffprobe of each input, then the join).",
+      "Our time covers one ffprobe of the source, renderClip for each clip (in copy mode the keyframe lookup, whose first call reads the source's keyframe index from its MP4 header; the cut; the render check, which reads the output's MP4 header) and concatVideos (the join, with each clip's facts from its render check).",
       "The bash side runs the ffmpeg command lines that our code logged at debug level, with the same arguments and in the same order, and no ffprobe. Each clip and each join runs first with our code and then at once from bash, so load from other processes falls on both sides alike.",
       "CPU time is the user and system time of the bench process and its finished children (ffmpeg, ffprobe, bash), read from /proc/self/stat; it depends less on other load than wall time does.",
       "Each mode was measured once, so the ratios carry the noise of a single run.",
