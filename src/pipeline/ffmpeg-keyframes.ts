@@ -9,7 +9,7 @@ import { readMp4KeyframeTimes } from "./mp4-probe.ts";
 const KEYFRAME_LOOKBEHIND_SECONDS = 30;
 /** ffprobe's CSV output of a long read stays far below this many bytes. */
 const MAX_PROBE_OUTPUT_BYTES = 64 * 2 ** 20;
-/** Sources whose keyframe index stays in memory; a run cuts one source at a time. */
+/** Sources whose keyframe index stays in memory. A run cuts one source at a time, so a few are plenty. */
 const MAX_CACHED_INDEXES = 8;
 
 interface KeyframeIndex {

@@ -60,7 +60,7 @@ interface Box {
 }
 
 const HEADER_BYTES = 16;
-/** A movie index larger than this is not read into memory; ffprobe reads such a file instead. */
+/** Largest movie index read into memory. ffprobe reads a file with a larger one instead. */
 const MAX_MOOV_BYTES = 256 * 2 ** 20;
 
 /** Lists the boxes in `data` between `start` and `end`, or returns null when one runs past `end`. */
@@ -177,7 +177,7 @@ function readAudioSpecificConfig(data: Buffer, at: number): Omit<Mp4AudioConfig,
   const bits = data.readUInt16BE(at);
   const audioObjectType = bits >> 11;
   const frequencyIndex = (bits >> 7) & 0x0f;
-  // An escaped object type or an explicit 24-bit frequency moves the channels; such files go to ffprobe.
+  // An escaped object type or an explicit 24-bit frequency moves the channel bits, so such files go to ffprobe.
   if (audioObjectType === 31 || frequencyIndex === 15) {
     return { audioObjectType, sampleRate: null, channelConfig: null };
   }
@@ -274,7 +274,7 @@ function readMovie(data: Buffer): Mp4Movie | null {
  * and per track the sample description, edit list and sample timing tables. Only the
  * top-level box headers and the `moov` box are read, never the media data. Resolves with null
  * when the file is not an MP4 with one `moov` box, or any box in it runs past the end of the
- * file (as in a file cut short); a missing file rejects.
+ * file (as in a file cut short). A missing file rejects.
  */
 export async function readMp4Movie(file: string): Promise<Mp4Movie | null> {
   const handle = await open(file, "r");

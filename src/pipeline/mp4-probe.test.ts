@@ -110,7 +110,7 @@ test("readMp4MediaInfo sees a shorter clip", async () => {
   const info = await readMp4MediaInfo(file("accurate.mp4"));
   const copy = await readMp4MediaInfo(file("copy.mp4"));
 
-  // accurate: 3.32 to 7.12; copy: from the keyframe at 2 to 9.12.
+  // The accurate clip runs from 3.32 to 7.12, the copy from the keyframe at 2 to 9.12.
   assert.ok(info && Math.abs(info.duration - 3.8) < 0.05, `accurate duration ${info?.duration}`);
   assert.ok(copy && Math.abs(copy.duration - 7.12) < 0.05, `copy duration ${copy?.duration}`);
 });

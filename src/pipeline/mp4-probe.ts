@@ -142,6 +142,8 @@ export async function readMp4KeyframeTimes(file: string): Promise<number[] | nul
  * box alone: the movie duration, frame size and rate, audio format and the start time of each
  * stream. Resolves with null for any other file, which ffprobe should then read.
  */
+// NOTE: the start and length rules of trackSpan were matched to the bundled ffprobe on files that
+// ffmpeg wrote (see mp4-probe.test.ts). Edit lists from other muxers are not covered by those tests.
 export async function readMp4MediaInfo(file: string): Promise<MediaInfo | null> {
   const movie = await readMp4Movie(file);
   if (!movie || movie.fragmented) return null;
