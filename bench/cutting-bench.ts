@@ -24,10 +24,10 @@ import {
   type FfmpegBinaries,
   generateTestVideo,
   type MediaInfo,
-  probeVideo,
   quoteConcatPath,
   resolveFfmpegBinaries,
 } from "../src/pipeline/ffmpeg.ts";
+import { probeVideoFast } from "../src/pipeline/probe-fast.ts";
 import { renderClip } from "../src/pipeline/render-check.ts";
 import { ATOMIC_TEMP_SUFFIX } from "../src/project/atomic-write.ts";
 import { createLogger } from "../src/shared/logger.ts";
@@ -267,7 +267,7 @@ async function measureMode(
   let sourceInfo: MediaInfo | undefined;
   const clipInfos = new Map<string, MediaInfo>();
   await measurePiece(async () => {
-    sourceInfo = await probeVideo(source, binaries, logger);
+    sourceInfo = await probeVideoFast(source, binaries, logger);
   });
   for (const clip of clips) {
     const output = path.join(oursDir, "clips", `${clip.id}.mp4`);
@@ -401,7 +401,7 @@ async function measureCutting(options: CuttingBenchOptions = {}): Promise<BenchR
     ];
     const notes = [
       `Accurate cuts use x264 preset ${preset} at CRF 23 with 128 kbit/s AAC; copy cuts copy both streams.`,
-      "Our time covers one ffprobe of the source, renderClip for each clip (in copy mode the keyframe lookup, whose first call reads the source's keyframe index from its MP4 header; the cut; the render check, which reads the output's MP4 header) and concatVideos (the join, with each clip's facts from its render check).",
+      "Our time covers one read of the source's facts (from its MP4 header, as the video step does, with ffprobe only for other files), renderClip for each clip (in copy mode the keyframe lookup, whose first call reads the source's keyframe index from its MP4 header; the cut; the render check, which reads the output's MP4 header) and concatVideos (the join, with each clip's facts from its render check).",
       "The bash side runs the ffmpeg command lines that our code logged at debug level, with the same arguments and in the same order, and no ffprobe. Each clip and each join runs first with our code and then at once from bash, so load from other processes falls on both sides alike.",
       "CPU time is the user and system time of the bench process and its finished children (ffmpeg, ffprobe, bash), read from /proc/self/stat; it depends less on other load than wall time does.",
       "Each mode was measured once, so the ratios carry the noise of a single run.",

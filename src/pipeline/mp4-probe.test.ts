@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { concatVideos, cutClip, generateTestVideo, probeMedia, resolveFfmpegBinaries } from "./ffmpeg.ts";
 import { parseKeyframeTimes } from "./ffmpeg-keyframes.ts";
 import { readMp4KeyframeTimes, readMp4MediaInfo } from "./mp4-probe.ts";
-import { probeMediaFast } from "./probe-fast.ts";
+import { probeMediaFast, probeVideoFast } from "./probe-fast.ts";
 
 const binaries = resolveFfmpegBinaries();
 const runFile = promisify(execFile);
@@ -80,6 +80,7 @@ before(async () => {
   readable.set("29.97 fps, stereo, index last", file("ntsc.mp4"));
 
   await runFile(binaries.ffmpeg, [...QUIET, "-i", source, "-c", "copy", file("source.mkv")]);
+  await runFile(binaries.ffmpeg, [...QUIET, "-i", source, "-vn", "-c", "copy", file("audio-only.mp4")]);
   const bytes = await readFile(source);
   await writeFile(file("cut-short.mp4"), bytes.subarray(0, Math.floor(bytes.length * 0.7)));
   await writeFile(file("notes.mp4"), "not a video\n");
@@ -133,4 +134,12 @@ test("probeMediaFast falls back to ffprobe", async () => {
     await probeMedia(file("cut-short.mp4"), binaries),
   );
   await assert.rejects(probeMediaFast(file("missing.mp4"), binaries), { name: "ProbeError" });
+});
+
+test("probeVideoFast requires a video stream", async () => {
+  const source = readable.get("generated source") as string;
+
+  assert.deepEqual(await probeVideoFast(source, binaries), await probeMedia(source, binaries));
+  await assert.rejects(probeVideoFast(file("audio-only.mp4"), binaries), { name: "ProbeError" });
+  await assert.rejects(probeVideoFast(file("notes.mp4"), binaries), { name: "ProbeError" });
 });

@@ -57,42 +57,55 @@ function trackTiming(movie: Mp4Movie, track: Mp4Track): TrackTiming | null {
   };
 }
 
-/** Calls `visit` with the 1-based number, decoding time and composition offset of each sample until it returns false. */
-function walkSamples(track: Mp4Track, visit: (sample: number, dts: number, offset: number) => boolean): void {
-  let sample = 1;
-  let dts = 0;
-  let offsetRun = 0;
-  let offsetLeft = track.offsets[0]?.count ?? 0;
+/** Counts the samples of `track`. */
+function sampleCount(track: Mp4Track): number {
+  return track.durations.reduce((sum, run) => sum + run.count, 0);
+}
 
-  for (const run of track.durations) {
-    for (let i = 0; i < run.count; i += 1) {
-      while (offsetLeft === 0 && offsetRun + 1 < track.offsets.length) {
-        offsetRun += 1;
-        offsetLeft = track.offsets[offsetRun]?.count ?? 0;
-      }
-      const offset = offsetLeft > 0 ? (track.offsets[offsetRun]?.value ?? 0) : 0;
-      offsetLeft -= 1;
-      if (!visit(sample, dts, offset)) return;
-      sample += 1;
-      dts += run.value;
+/**
+ * Returns the composition time (decoding time plus composition offset) of each of the 1-based
+ * `samples`, which are in ascending order. It steps through the runs of the timing tables, so
+ * the cost grows with the runs and the samples asked for, not with the length of the track.
+ */
+function compositionTimes(track: Mp4Track, samples: readonly number[]): number[] {
+  const times: number[] = [];
+  let durationRun = 0;
+  let durationFirst = 1;
+  let durationStart = 0;
+  let offsetRun = 0;
+  let offsetFirst = 1;
+
+  for (const sample of samples) {
+    let run = track.durations[durationRun];
+    while (run && sample >= durationFirst + run.count) {
+      durationStart += run.count * run.value;
+      durationFirst += run.count;
+      durationRun += 1;
+      run = track.durations[durationRun];
     }
+    if (!run) break;
+
+    let offset = track.offsets[offsetRun];
+    while (offset && sample >= offsetFirst + offset.count) {
+      offsetFirst += offset.count;
+      offsetRun += 1;
+      offset = track.offsets[offsetRun];
+    }
+    times.push(durationStart + (sample - durationFirst) * run.value + (offset?.value ?? 0));
   }
+
+  return times;
 }
 
 /** Presentation times in seconds of the sync samples of `track`, sorted. */
 function keyframeTimes(track: Mp4Track, timing: TrackTiming): number[] {
-  const sync = track.syncSamples === null ? null : new Set(track.syncSamples);
+  const samples = track.syncSamples ?? Array.from({ length: sampleCount(track) }, (_, i) => i + 1);
+  const sorted = [...samples].sort((a, b) => a - b);
   const shift = timing.delay - timing.mediaTime;
-  const times: number[] = [];
 
-  walkSamples(track, (sample, dts, offset) => {
-    if (sync === null || sync.has(sample)) {
-      times.push(toMicroseconds((dts + offset + shift) * (1 / track.timescale)));
-    }
-    return true;
-  });
-
-  return times.sort((a, b) => a - b);
+  return compositionTimes(track, sorted)
+    .map((time) => toMicroseconds((time + shift) * (1 / track.timescale)))
+    .sort((a, b) => a - b);
 }
 
 /**
@@ -101,11 +114,8 @@ function keyframeTimes(track: Mp4Track, timing: TrackTiming): number[] {
  * demuxer, which skips those samples.
  */
 function trackSpan(track: Mp4Track, timing: TrackTiming): { start: number; length: number } {
-  let earliest = Number.POSITIVE_INFINITY;
-  walkSamples(track, (sample, dts, offset) => {
-    earliest = Math.min(earliest, dts + offset);
-    return sample < START_SAMPLES;
-  });
+  const first = Array.from({ length: Math.min(START_SAMPLES, sampleCount(track)) }, (_, i) => i + 1);
+  const earliest = Math.min(...compositionTimes(track, first));
   const total = track.durations.reduce((sum, run) => sum + run.count * run.value, 0);
   const start = timing.delay + Math.max(earliest, timing.mediaTime) - timing.mediaTime;
 
@@ -114,7 +124,7 @@ function trackSpan(track: Mp4Track, timing: TrackTiming): { start: number; lengt
 
 /** Frames per second as ffprobe's average frame rate: samples per second of summed sample durations. */
 function averageFrameRate(track: Mp4Track): number {
-  const frames = track.durations.reduce((sum, run) => sum + run.count, 0);
+  const frames = sampleCount(track);
   const ticks = track.durations.reduce((sum, run) => sum + run.count * run.value, 0);
 
   return ticks > 0 ? (frames * track.timescale) / ticks : 0;

@@ -1,5 +1,5 @@
 import type { Logger } from "../shared/logger.ts";
-import { type FfmpegBinaries, type MediaInfo, probeMedia } from "./ffmpeg.ts";
+import { type FfmpegBinaries, type MediaInfo, probeMedia, probeVideo } from "./ffmpeg.ts";
 import { readMp4MediaInfo } from "./mp4-probe.ts";
 
 /**
@@ -18,4 +18,17 @@ export async function probeMediaFast(
 
   logger?.debug({ file }, "no MP4 index to read, running ffprobe");
   return probeMedia(file, binaries, logger);
+}
+
+/** Reads the facts of `file` like {@link probeMediaFast}, and raises ProbeError unless it has a video stream, like probeVideo. */
+export async function probeVideoFast(
+  file: string,
+  binaries: FfmpegBinaries,
+  logger?: Logger,
+): Promise<MediaInfo> {
+  const fromIndex = await readMp4MediaInfo(file).catch(() => null);
+  if (fromIndex) return fromIndex;
+
+  logger?.debug({ file }, "no MP4 index to read, running ffprobe");
+  return probeVideo(file, binaries, logger);
 }

@@ -11,8 +11,8 @@ import { writeJsonAtomic } from "../../project/atomic-write.ts";
 import { readJsonFile } from "../../project/read-json.ts";
 import { safeFileTitle } from "../../project/safe-name.ts";
 import { isNotFound } from "../../shared/fs-errors.ts";
-import { concatVideos, type MediaInfo, probeVideo, writeThumbnail } from "../ffmpeg.ts";
-import { probeMediaFast } from "../probe-fast.ts";
+import { concatVideos, type MediaInfo, writeThumbnail } from "../ffmpeg.ts";
+import { probeMediaFast, probeVideoFast } from "../probe-fast.ts";
 import { type RenderedClip, RenderMismatchError, renderClip } from "../render-check.ts";
 import type { PipelineStep, StepOutcome } from "../step-types.ts";
 
@@ -59,7 +59,7 @@ export const videoStep: PipelineStep = {
       collectionsPlanFileSchema,
     );
     const input = path.join(paths.input, project.source_file);
-    const sourceInfo = await probeVideo(input, binaries, logger);
+    const sourceInfo = await probeVideoFast(input, binaries, logger);
 
     await mkdir(paths.clips, { recursive: true });
     await mkdir(paths.collections, { recursive: true });
