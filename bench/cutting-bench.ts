@@ -1,7 +1,7 @@
 /**
  * Benchmark of clip cutting: renders about 12 clips of 30–120 s spread over a 60-minute
  * 1280×720 source and joins them into 3 collections, in accurate and in copy mode. It times our
- * code (renderClip with its ffprobe checks, then concatVideos) next to the same ffmpeg command
+ * code (renderClip with its render checks, then concatVideos) next to the same ffmpeg command
  * lines run from bash right after each clip and join, which is the floor that our code can reach.
  *
  *   node --import tsx bench/cutting-bench.ts      # writes bench/results/cutting.md
@@ -18,15 +18,16 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import {
   type ConcatMethod,
+  CUT_MODES,
   type CutMode,
   concatVideos,
   type FfmpegBinaries,
   generateTestVideo,
   type MediaInfo,
-  probeVideo,
   quoteConcatPath,
   resolveFfmpegBinaries,
 } from "../src/pipeline/ffmpeg.ts";
+import { probeVideoFast } from "../src/pipeline/probe-fast.ts";
 import { renderClip } from "../src/pipeline/render-check.ts";
 import { ATOMIC_TEMP_SUFFIX } from "../src/project/atomic-write.ts";
 import { createLogger } from "../src/shared/logger.ts";
@@ -45,6 +46,8 @@ export interface CuttingBenchOptions {
   clips?: number;
   /** Length of the source in seconds. @default 3600 */
   sourceSeconds?: number;
+  /** Modes to measure, in order. @default ["accurate", "copy"] */
+  modes?: readonly CutMode[];
   /** x264 preset of accurate cuts. @default "veryfast" */
   preset?: string;
   /** Writes the report to `bench/results/cutting.md`. @default true */
@@ -262,8 +265,9 @@ async function measureMode(
 
   log(`${mode}: cutting ${clips.length} clips, each with our code and then from bash`);
   let sourceInfo: MediaInfo | undefined;
+  const clipInfos = new Map<string, MediaInfo>();
   await measurePiece(async () => {
-    sourceInfo = await probeVideo(source, binaries, logger);
+    sourceInfo = await probeVideoFast(source, binaries, logger);
   });
   for (const clip of clips) {
     const output = path.join(oursDir, "clips", `${clip.id}.mp4`);
@@ -282,16 +286,18 @@ async function measureMode(
         },
         binaries,
       );
+      clipInfos.set(clip.id, rendered.info);
       if (rendered.mode !== mode) fallbacks += 1;
     });
   }
   for (let c = 0; c < COLLECTIONS; c += 1) {
-    const inputs = clips
-      .filter((_, i) => i % COLLECTIONS === c)
-      .map((clip) => path.join(oursDir, "clips", `${clip.id}.mp4`));
+    const members = clips.filter((_, i) => i % COLLECTIONS === c);
+    const inputs = members.map((clip) => path.join(oursDir, "clips", `${clip.id}.mp4`));
+    // Like the video step, the join takes each clip's facts from its render check.
+    const inputInfos = members.map((clip) => clipInfos.get(clip.id) as MediaInfo);
     const output = path.join(oursDir, "collections", `c${c + 1}.mp4`);
     await measurePiece(async () => {
-      joinMethods.push(await concatVideos({ inputs, output, logger }, binaries));
+      joinMethods.push(await concatVideos({ inputs, output, inputInfos, logger }, binaries));
     });
   }
 
@@ -373,7 +379,7 @@ async function measureCutting(options: CuttingBenchOptions = {}): Promise<BenchR
 
     const clips = planClips(clipCount, sourceSeconds);
     const results: ModeResult[] = [];
-    for (const mode of ["accurate", "copy"] as const) {
+    for (const mode of options.modes ?? CUT_MODES) {
       results.push(await measureMode(mode, source, clips, workDir, { preset, binaries, log }));
     }
 
@@ -395,7 +401,7 @@ async function measureCutting(options: CuttingBenchOptions = {}): Promise<BenchR
     ];
     const notes = [
       `Accurate cuts use x264 preset ${preset} at CRF 23 with 128 kbit/s AAC; copy cuts copy both streams.`,
-      "Our time covers one ffprobe of the source, renderClip for each clip (the cut, an ffprobe of the output for the render check, and in copy mode an ffprobe keyframe lookup) and concatVideos (an ffprobe of each input, then the join).",
+      "Our time covers one read of the source's facts (from its MP4 header, as the video step does, with ffprobe only for other files), renderClip for each clip (in copy mode the keyframe lookup, whose first call reads the source's keyframe index from its MP4 header; the cut; the render check, which reads the output's MP4 header) and concatVideos (the join, with each clip's facts from its render check).",
       "The bash side runs the ffmpeg command lines that our code logged at debug level, with the same arguments and in the same order, and no ffprobe. Each clip and each join runs first with our code and then at once from bash, so load from other processes falls on both sides alike.",
       "CPU time is the user and system time of the bench process and its finished children (ffmpeg, ffprobe, bash), read from /proc/self/stat; it depends less on other load than wall time does.",
       "Each mode was measured once, so the ratios carry the noise of a single run.",

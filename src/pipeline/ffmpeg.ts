@@ -129,6 +129,11 @@ export interface ConcatVideosOptions {
   inputs: readonly string[];
   /** Joined video to write. Its folder is created when missing. */
   output: string;
+  /**
+   * Probe results of `inputs` in the same order, such as the `info` of each clip that renderClip
+   * wrote, which saves an ffprobe run per input. @default each input is probed
+   */
+  inputInfos?: readonly MediaInfo[];
   /** Aborting kills ffmpeg and removes the partial file. */
   signal?: AbortSignal;
   /** Receives the command lines at debug level and a copy-join failure at warn level. */
@@ -143,6 +148,8 @@ export interface ThumbnailOptions {
   at: number;
   /** Width of the image in pixels. The height keeps the aspect ratio. @default 480 */
   width?: number;
+  /** Probe result of `input`, which saves an ffprobe run. @default `input` is probed */
+  inputInfo?: MediaInfo;
   /** Receives the command line at debug level. */
   logger?: Logger;
 }
@@ -775,6 +782,21 @@ async function joinByReencode(
   await runCommand(command, context);
 }
 
+async function probeEach(
+  inputs: readonly string[],
+  binaries: FfmpegBinaries,
+  logger: Logger | undefined,
+  signal: AbortSignal | undefined,
+): Promise<MediaInfo[]> {
+  const infos: MediaInfo[] = [];
+  for (const input of inputs) {
+    infos.push(await probeVideo(input, binaries, logger));
+    signal?.throwIfAborted();
+  }
+
+  return infos;
+}
+
 /**
  * Joins `inputs` in order into one MP4. Inputs with matching codecs, frame size, frame rate
  * and audio format are joined by the concat demuxer with stream copy. Other inputs, or a copy
@@ -796,11 +818,15 @@ export async function concatVideos(
   if (brokenPath) throw new FfmpegArgumentError("inputs", brokenPath, "paths without line breaks");
   assertDistinctOutput(inputs, output);
 
-  const infos: MediaInfo[] = [];
-  for (const input of inputs) {
-    infos.push(await probeVideo(input, binaries, logger));
-    signal?.throwIfAborted();
+  if (options.inputInfos && options.inputInfos.length !== inputs.length) {
+    throw new FfmpegArgumentError(
+      "inputInfos",
+      options.inputInfos.length,
+      `one per input (${inputs.length})`,
+    );
   }
+
+  const infos = options.inputInfos ?? (await probeEach(inputs, binaries, logger, signal));
 
   let method: ConcatMethod = canJoinByCopy(infos) ? "copy" : "reencode";
   await writeThroughPartial(output, signal, async (partial) => {
@@ -843,7 +869,7 @@ export async function writeThumbnail(options: ThumbnailOptions, binaries: Ffmpeg
   assertFiniteNumber("width", width, "a positive whole number of pixels", isWholeWidth);
   assertDistinctOutput([input], output);
 
-  const info = await probeVideo(input, binaries, logger);
+  const info = options.inputInfo ?? (await probeVideo(input, binaries, logger));
   const at = Math.min(Math.max(0, options.at), Math.max(0, info.duration - 0.25));
   const task = `write a thumbnail of ${input} at ${at} s into ${output}`;
 

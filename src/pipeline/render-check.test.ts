@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -14,6 +14,7 @@ import {
   resolveFfmpegBinaries,
 } from "./ffmpeg.ts";
 import { findKeyframeAtOrBefore, parseKeyframeTimes } from "./ffmpeg-keyframes.ts";
+import { probeMediaFast } from "./probe-fast.ts";
 import { checkRender, RenderMismatchError, renderClip } from "./render-check.ts";
 
 const binaries = resolveFfmpegBinaries();
@@ -138,6 +139,43 @@ test("findKeyframeAtOrBefore finds the GOP start", async () => {
   assert.equal(await findKeyframeAtOrBefore(source, 23.9, binaries), 22);
 });
 
+test("findKeyframeAtOrBefore rereads a replaced source", async () => {
+  const dir = await freshDir();
+  const replaced = path.join(dir, "replaced.mp4");
+  await copyFile(source, replaced);
+  assert.equal(await findKeyframeAtOrBefore(replaced, 3.3, binaries), 2);
+
+  await generateTestVideo(
+    { output: replaced, duration: 12, width: 320, height: 180, fps: FPS, keyframeInterval: 3 },
+    binaries,
+  );
+
+  assert.equal(await findKeyframeAtOrBefore(replaced, 3.3, binaries), 3);
+});
+
+test("findKeyframeAtOrBefore reads packets without an MP4 index", async () => {
+  const dir = await freshDir();
+  const mkv = path.join(dir, "source.mkv");
+  await runFile(binaries.ffmpeg, ["-hide_banner", "-loglevel", "error", "-i", source, "-c", "copy", mkv]);
+
+  // The remux moves the video by the AAC priming of 23 ms, in Matroska's millisecond units.
+  assert.equal(await findKeyframeAtOrBefore(mkv, 3.3, binaries), 2.023);
+  assert.equal(await findKeyframeAtOrBefore(mkv, 23.9, binaries), 22.023);
+});
+
+test("render check of a real clip fails on a wrong duration", async () => {
+  const dir = await freshDir();
+  const output = path.join(dir, "checked.mp4");
+  const range = await cutClip({ input: source, output, start: 4, end: 9, mode: "copy" }, binaries);
+  const info = await probeMediaFast(output, binaries);
+  const planned = range.end - range.start;
+
+  assert.equal(info.duration, (await probeMedia(output, binaries)).duration);
+  assert.equal(checkRender(planned, info).ok, true);
+  assert.equal(checkRender(planned + 0.1, info).ok, false);
+  assert.equal(checkRender(planned - 0.1, info).ok, false);
+});
+
 test("renderClip accurate passes its check", async () => {
   const dir = await freshDir();
   const output = path.join(dir, "accurate.mp4");
@@ -201,15 +239,29 @@ for (const mode of ["accurate", "copy"] as const) {
       { start: 17.5, end: 21.2 },
     ];
     const clips: string[] = [];
+    const infos: MediaInfo[] = [];
     for (const [i, range] of ranges.entries()) {
       const output = path.join(dir, `clip-${i}.mp4`);
-      await renderClip({ clipId: String(i), input: source, output, mode, ...range }, binaries);
+      const rendered = await renderClip(
+        { clipId: String(i), input: source, output, mode, ...range },
+        binaries,
+      );
       clips.push(output);
+      infos.push(rendered.info);
     }
 
     const method = await concatVideos({ inputs: clips, output: path.join(dir, "joined.mp4") }, binaries);
+    const known = await concatVideos(
+      { inputs: clips, output: path.join(dir, "joined-known.mp4"), inputInfos: infos },
+      binaries,
+    );
 
     assert.equal(method, "copy");
+    assert.equal(known, "copy");
+    await assert.rejects(
+      concatVideos({ inputs: clips, output: path.join(dir, "x.mp4"), inputInfos: infos.slice(1) }, binaries),
+      { name: "FfmpegArgumentError" },
+    );
   });
 }
 

@@ -10,15 +10,15 @@ import {
   type FfmpegBinaries,
   type MediaInfo,
   planCut,
-  probeMedia,
   probeVideo,
 } from "./ffmpeg.ts";
+import { probeMediaFast } from "./probe-fast.ts";
 
 /** Measured facts of one rendered clip next to its plan, as written to the clip's `render_check`. Times are in seconds. */
 export interface RenderCheck {
   /** Planned duration: the cut range's end minus its start. */
   planned: number;
-  /** Container duration of the output, read by ffprobe. */
+  /** Container duration of the output, as ffprobe reports it (read from the MP4 index where possible). */
   measured: number;
   /** Largest allowed gap between `planned` and `measured`: one video frame plus one AAC frame of 1024 samples. */
   tolerance: number;
@@ -48,6 +48,8 @@ export interface RenderedClip {
   mode: CutMode;
   /** Measured duration of the output in seconds. */
   duration: number;
+  /** Facts of the output file, which concatVideos can take instead of probing it again. */
+  info: MediaInfo;
   check: RenderCheck;
   /** True when an existing file passed the check and was kept. */
   reused: boolean;
@@ -112,13 +114,13 @@ async function fileExists(file: string): Promise<boolean> {
   }
 }
 
-/** Cuts with `options`, then probes and checks the output against the cut range. */
+/** Cuts with `options`, then reads the output's facts and checks them against the cut range. */
 async function cutAndCheck(
   options: CutClipOptions,
   binaries: FfmpegBinaries,
 ): Promise<{ range: ClipRange; info: MediaInfo; result: RenderCheckResult }> {
   const range = await cutClip(options, binaries);
-  const info = await probeMedia(options.output, binaries, options.logger);
+  const info = await probeMediaFast(options.output, binaries, options.logger);
 
   return { range, info, result: checkRender(range.end - range.start, info) };
 }
@@ -134,16 +136,17 @@ async function reuseExisting(
 
   const sourceInfo = options.sourceInfo ?? (await probeVideo(path.resolve(input), binaries, logger));
   const range = await planCut(path.resolve(input), sourceInfo, { start, end, mode }, binaries, logger);
-  const info = await probeMedia(output, binaries, logger);
+  const info = await probeMediaFast(output, binaries, logger);
   const result = checkRender(range.end - range.start, info);
   if (!result.ok) return null;
 
-  return { range, mode, duration: info.duration, check: result.check, reused: true };
+  return { range, mode, duration: info.duration, info, check: result.check, reused: true };
 }
 
 /**
- * Cuts one clip with {@link cutClip} and checks the output with ffprobe against the cut range
- * (see {@link checkRender}). In accurate mode a failed check re-encodes once more with the trim
+ * Cuts one clip with {@link cutClip} and checks the output against the cut range (see
+ * {@link checkRender}), with the facts that ffprobe would report read from the output's MP4
+ * index ({@link probeMediaFast}). In accurate mode a failed check re-encodes once more with the trim
  * filters, and raises {@link RenderMismatchError} if that also fails. In copy mode a failed
  * check re-encodes the clip in accurate mode, with the same retry, and logs a warning.
  */
@@ -173,6 +176,7 @@ export async function renderClip(
         range: copied.range,
         mode,
         duration: copied.info.duration,
+        info: copied.info,
         check: copied.result.check,
         reused: false,
       };
@@ -187,6 +191,7 @@ export async function renderClip(
       range: first.range,
       mode: "accurate",
       duration: first.info.duration,
+      info: first.info,
       check: first.result.check,
       reused: false,
     };
@@ -199,6 +204,7 @@ export async function renderClip(
       range: second.range,
       mode: "accurate",
       duration: second.info.duration,
+      info: second.info,
       check: second.result.check,
       reused: false,
     };

@@ -11,7 +11,7 @@ import type { TranscriptFile } from "../../../schemas/step-files.ts";
 import { projectPaths } from "../../project/layout.ts";
 import { silentLogger } from "../../shared/logger.ts";
 import { createEmbeddedAnalyzer } from "../analyzer/embedded/index.ts";
-import { generateTestVideo, resolveFfmpegBinaries } from "../ffmpeg.ts";
+import { generateTestVideo, probeMedia, resolveFfmpegBinaries } from "../ffmpeg.ts";
 import { createOpenAiRecognizer } from "../speech/openai-recognizer.ts";
 import { resolveSpeechConfig } from "../speech/speech-config.ts";
 import type { StepContext, StepOutcome } from "../step-types.ts";
@@ -52,7 +52,14 @@ interface Project {
 /** Creates a project folder holding `files` in `input/`, with `video` as its source. */
 async function createProject(
   files: Record<string, string | Uint8Array>,
-  options: { subtitle?: string | null; source?: string; sourcePath?: string; fps?: number } = {},
+  options: {
+    subtitle?: string | null;
+    source?: string;
+    sourcePath?: string;
+    fps?: number;
+    /** Facts of the video as ingest records them, or null for a project.json without them. */
+    video?: ProjectFile["video"] | null;
+  } = {},
 ): Promise<Project> {
   testCount++;
   const dir = path.join(root, `project-${testCount}`);
@@ -74,6 +81,10 @@ async function createProject(
     created_at: new Date().toISOString(),
     video: { duration: VIDEO_SECONDS, width: 160, height: 90, fps: options.fps ?? 25, has_audio: false },
   };
+  if (options.video !== undefined) {
+    if (options.video === null) delete project.video;
+    else project.video = options.video;
+  }
   const context: StepContext = {
     projectId: project.id,
     paths,
@@ -163,6 +174,35 @@ describe("transcriptStep", () => {
       transcript.cues.map((cue) => cue.text),
       ["First line", "Second line"],
     );
+  });
+
+  test("microdvd without a frame rate line uses the probed video's rate", async () => {
+    // 30 fps differs from the 25 fps of the other test videos and from the 23.976 of film.
+    const video30 = path.join(root, "talk-30fps.mp4");
+    await generateTestVideo(
+      { output: video30, duration: VIDEO_SECONDS, width: 160, height: 90, fps: 30, withAudio: false },
+      binaries,
+    );
+    const media = await probeMedia(video30, binaries);
+    const recorded = { duration: media.duration, width: 160, height: 90, fps: media.fps, has_audio: false };
+    const files = { "talk.sub": "{30}{60}One\n{90}{105}Two\n" };
+
+    // As ingest records it, and for a project.json without the video's facts, which the step probes.
+    for (const video of [recorded, null]) {
+      const project = await createProject(files, { subtitle: "talk.sub", sourcePath: video30, video });
+      const done = summary(await transcriptStep.run(project.context));
+      const transcript = await readTranscript(project);
+
+      assert.equal(media.fps, 30);
+      assert.deepEqual(done.notes, ["frame numbers were read at the video's 30 fps"]);
+      assert.deepEqual(
+        transcript.cues.map((cue) => [cue.start, cue.end]),
+        [
+          [1, 2],
+          [3, 3.5],
+        ],
+      );
+    }
   });
 
   test("sidecar microdvd uses the video frame rate", async () => {

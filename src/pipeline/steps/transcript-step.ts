@@ -5,6 +5,7 @@ import { writeJsonAtomic } from "../../project/atomic-write.ts";
 import {
   BITMAP_SUBTITLE_CODECS,
   extractSubtitleStream,
+  ProbeError,
   probeMedia,
   type SubtitleStreamInfo,
   TEXT_SUBTITLE_CODECS,
@@ -136,6 +137,25 @@ async function findSource(context: StepContext): Promise<SubtitleSource | StepOu
 }
 
 /**
+ * Frame rate of the project's video, which MicroDVD files without a frame rate line need: the
+ * one that ingest recorded from ffprobe, else (for a project.json without it) read with ffprobe now.
+ */
+async function videoFrameRate(context: StepContext): Promise<number | undefined> {
+  const { project, paths, binaries, logger } = context;
+  const recorded = project.video?.fps;
+  if (recorded) return recorded;
+
+  try {
+    const { fps } = await probeMedia(path.join(paths.input, project.source_file), binaries, logger);
+    return fps > 0 ? fps : undefined;
+  } catch (error) {
+    if (!(error instanceof ProbeError)) throw error;
+    logger.warn({ err: error }, "could not read the video's frame rate");
+    return undefined;
+  }
+}
+
+/**
  * Parses the project's subtitles into `step0_transcript.json`: the sidecar file, else the
  * video's own text subtitle stream, else the transcript of the configured speech recognizer.
  */
@@ -150,9 +170,9 @@ export const transcriptStep: PipelineStep = {
     const source = await findSource(context);
     if ("status" in source) return source;
 
+    const fps = await videoFrameRate(context);
     let parsed: ParsedSubtitle;
     try {
-      const fps = project.video?.fps || undefined;
       parsed = parseSubtitle(source.bytes, source.fileName, { fps });
     } catch (error) {
       if (error instanceof SubtitleParseError)

@@ -11,7 +11,8 @@ import { writeJsonAtomic } from "../../project/atomic-write.ts";
 import { readJsonFile } from "../../project/read-json.ts";
 import { safeFileTitle } from "../../project/safe-name.ts";
 import { isNotFound } from "../../shared/fs-errors.ts";
-import { concatVideos, probeMedia, probeVideo, writeThumbnail } from "../ffmpeg.ts";
+import { concatVideos, type MediaInfo, writeThumbnail } from "../ffmpeg.ts";
+import { probeMediaFast, probeVideoFast } from "../probe-fast.ts";
 import { type RenderedClip, RenderMismatchError, renderClip } from "../render-check.ts";
 import type { PipelineStep, StepOutcome } from "../step-types.ts";
 
@@ -39,7 +40,7 @@ function mismatchOutcome(error: RenderMismatchError): StepOutcome {
 }
 
 /**
- * Cuts every clip, checks each one with ffprobe, joins each collection, writes thumbnails, then
+ * Cuts every clip, checks each one against its plan, joins each collection, writes thumbnails, then
  * the final metadata files. Clip files left complete by an interrupted run are reused when they
  * pass the render check. A clip that misses its plan after every retry fails the step with
  * code `RENDER_MISMATCH`.
@@ -58,7 +59,7 @@ export const videoStep: PipelineStep = {
       collectionsPlanFileSchema,
     );
     const input = path.join(paths.input, project.source_file);
-    const sourceInfo = await probeVideo(input, binaries, logger);
+    const sourceInfo = await probeVideoFast(input, binaries, logger);
 
     await mkdir(paths.clips, { recursive: true });
     await mkdir(paths.collections, { recursive: true });
@@ -101,8 +102,9 @@ export const videoStep: PipelineStep = {
       }
       renders.set(topic.id, render);
       if (!(await exists(thumbnail))) {
+        const at = Math.min(1, render.duration / 2);
         await writeThumbnail(
-          { input: output, output: thumbnail, at: Math.min(1, render.duration / 2), logger },
+          { input: output, output: thumbnail, at, inputInfo: render.info, logger },
           binaries,
         );
       }
@@ -121,14 +123,15 @@ export const videoStep: PipelineStep = {
     for (const plan of plans) {
       signal.throwIfAborted();
       context.reportProgress(doneJobs / totalJobs, `collection ${plan.id}/${plans.length}`);
-      const inputs = plan.clip_ids
-        .map((id) => clipFiles.get(id))
-        .filter((file): file is string => file !== undefined);
+      const ids = plan.clip_ids.filter((id) => clipFiles.has(id));
+      const inputs = ids.map((id) => clipFiles.get(id) as string);
+      // The render check already read each clip, so the join does not probe them again.
+      const inputInfos = ids.map((id) => renders.get(id)?.info as MediaInfo);
       const output = path.join(paths.collections, `${plan.id}_${safeFileTitle(plan.collection_title)}.mp4`);
 
-      const method = await concatVideos({ inputs, output, signal, logger }, binaries);
+      const method = await concatVideos({ inputs, output, inputInfos, signal, logger }, binaries);
       logger.info({ collectionId: plan.id, method, clips: inputs.length }, "collection joined");
-      const duration = (await probeMedia(output, binaries)).duration;
+      const duration = (await probeMediaFast(output, binaries, logger)).duration;
       rendered.collections.push({ id: plan.id, video_file: relative(paths.dir, output), duration });
       doneJobs += 1;
     }
