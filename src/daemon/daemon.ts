@@ -18,9 +18,6 @@ import { ingestVideo, recoverUnfinishedIngests, rejectFile } from "./ingest.ts";
 import { JobQueue } from "./job-queue.ts";
 import type { Settings } from "./settings.ts";
 
-/** Milliseconds after which a project lock whose holder stopped refreshing it is taken over. */
-const STALE_LOCK_MS = 30_000;
-
 /** Raised when the HTTP server cannot listen on the configured address and port. */
 export class ListenError extends Error {
   override name = "ListenError";
@@ -116,9 +113,10 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
 
   const binaries = resolveFfmpegBinaries({ ffmpeg: settings.ffmpegPath, ffprobe: settings.ffprobePath });
   const createAnalyzer = createAnalyzerFactory(settings, logger);
+  const staleLockMs = settings.staleLockSeconds * 1000;
   const queue = new JobQueue({
     concurrency: settings.concurrency,
-    lockedRetryMs: STALE_LOCK_MS + 1000,
+    lockedRetryMs: staleLockMs + 1000,
     logger,
     run: (projectId, signal) =>
       runPipeline(
@@ -136,7 +134,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
           encoderPreset: settings.encoderPreset,
           cutMode: settings.cutMode,
           logger,
-          staleLockMs: STALE_LOCK_MS,
+          staleLockMs,
         },
         signal,
       ),
