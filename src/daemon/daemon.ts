@@ -10,7 +10,7 @@ import { createLlmAnalyzerFactory } from "../pipeline/analyzer/llm/index.ts";
 import type { AnalyzerFactory } from "../pipeline/analyzer/types.ts";
 import { resolveFfmpegBinaries } from "../pipeline/ffmpeg.ts";
 import { runPipeline } from "../pipeline/pipeline-runner.ts";
-import { dataLayout } from "../project/layout.ts";
+import { type DataLayout, dataLayout } from "../project/layout.ts";
 import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { startInboxWatcher } from "./inbox-watcher.ts";
@@ -53,6 +53,42 @@ function createAnalyzerFactory(settings: Settings, logger: Logger): AnalyzerFact
   );
 }
 
+/**
+ * Runs the recovery of half-built project folders again, a stale-lock time plus a second after
+ * each run that skipped a locked folder, until none is skipped. A daemon restarted quickly
+ * after a crash finds its own build locks still fresh, and the inputs in them return to the
+ * inbox, which the watcher then ingests, only once those locks turn stale.
+ */
+function retryRecovery(skipped: number, layout: DataLayout, staleLockMs: number, logger: Logger) {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const schedule = (count: number) => {
+    if (stopped || count === 0) return;
+
+    logger.info({ folders: count }, "half-built project folders are locked; trying them again later");
+    timer = setTimeout(() => {
+      recoverUnfinishedIngests(layout, logger, staleLockMs).then(
+        (result) => {
+          if (result.recovered > 0) {
+            logger.warn({ recovered: result.recovered }, "returned half-ingested videos to the inbox");
+          }
+          schedule(result.skipped);
+        },
+        (error: unknown) => logger.error({ err: error }, "could not recover half-built project folders"),
+      );
+    }, staleLockMs + 1000);
+    timer.unref();
+  };
+
+  schedule(skipped);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
 /** A running daemon. */
 export interface Daemon {
   /** Base URL of the HTTP API, such as `http://127.0.0.1:8000`. */
@@ -72,8 +108,11 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
   await mkdir(layout.inbox, { recursive: true });
   await mkdir(layout.projects, { recursive: true });
 
-  const recovered = await recoverUnfinishedIngests(layout, logger);
-  if (recovered > 0) logger.warn({ recovered }, "returned half-ingested videos to the inbox");
+  const staleLockMs = settings.staleLockSeconds * 1000;
+  const recovery = await recoverUnfinishedIngests(layout, logger, staleLockMs);
+  if (recovery.recovered > 0) {
+    logger.warn({ recovered: recovery.recovered }, "returned half-ingested videos to the inbox");
+  }
 
   if (settings.reindex) {
     logger.info({ indexDir: settings.indexDir }, "dropping the index to rebuild it from the files");
@@ -113,7 +152,6 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
 
   const binaries = resolveFfmpegBinaries({ ffmpeg: settings.ffmpegPath, ffprobe: settings.ffprobePath });
   const createAnalyzer = createAnalyzerFactory(settings, logger);
-  const staleLockMs = settings.staleLockSeconds * 1000;
   const queue = new JobQueue({
     concurrency: settings.concurrency,
     lockedRetryMs: staleLockMs + 1000,
@@ -177,7 +215,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     if (record?.status === "pending" || record?.status === "processing") queue.enqueue(projectId);
   });
 
-  const ingestDependencies = { layout, binaries, logger: logger.child({ module: "ingest" }) };
+  const ingestDependencies = { layout, binaries, logger: logger.child({ module: "ingest" }), staleLockMs };
   const inbox = startInboxWatcher({
     inbox: layout.inbox,
     settleMs: settings.inboxSettleMs,
@@ -193,6 +231,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
   });
 
   await inbox.ready;
+  const retry = retryRecovery(recovery.skipped, layout, staleLockMs, logger);
   logger.info({ url: server.url, dataDir: layout.root, indexDir: settings.indexDir }, "daemon started");
 
   let stopping: Promise<void> | undefined;
@@ -203,6 +242,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
     stop() {
       stopping ??= (async () => {
         logger.info("daemon stopping");
+        retry.stop();
         await inbox.close();
         await queue.close();
         await projectWatcher.close();

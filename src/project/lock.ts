@@ -5,6 +5,12 @@ import { hasErrorCode } from "../shared/fs-errors.ts";
 /** Name of the lock folder that proper-lockfile creates inside a project folder. */
 export const LOCK_NAME = ".lock";
 
+/**
+ * Suffix of the lock folder that guards a project folder while ingest builds it. It sits beside
+ * the folder (`.tmp-ID.lock` next to `.tmp-ID`), so renaming the finished folder leaves it behind.
+ */
+export const BUILD_LOCK_SUFFIX = ".lock";
+
 export interface LockOptions {
   /** Milliseconds after which a lock whose holder stopped refreshing it is taken over. @default 30000 */
   staleMs?: number;
@@ -36,7 +42,20 @@ export type ReleaseLock = () => Promise<void>;
  * Takes the lock of the project folder `dir`. Only its holder writes inside the folder.
  * Raises {@link ProjectLockedError} when another live process holds it.
  */
-export async function lockProject(dir: string, options: LockOptions = {}): Promise<ReleaseLock> {
+export function lockProject(dir: string, options: LockOptions = {}): Promise<ReleaseLock> {
+  return lockAt(dir, path.join(dir, LOCK_NAME), options);
+}
+
+/**
+ * Takes the lock of a project folder that ingest builds under a temporary name, so that the
+ * start-up recovery of another daemon sharing the data folder leaves it alone. The folder need
+ * not exist yet. Raises {@link ProjectLockedError} when another live process holds it.
+ */
+export function lockBuild(tempDir: string, options: LockOptions = {}): Promise<ReleaseLock> {
+  return lockAt(tempDir, `${tempDir}${BUILD_LOCK_SUFFIX}`, options);
+}
+
+async function lockAt(dir: string, lockfilePath: string, options: LockOptions): Promise<ReleaseLock> {
   const staleMs = options.staleMs ?? 30_000;
   const waitMs = options.waitMs ?? 0;
   const retries =
@@ -44,7 +63,7 @@ export async function lockProject(dir: string, options: LockOptions = {}): Promi
 
   try {
     const release = await lockfile.lock(dir, {
-      lockfilePath: path.join(dir, LOCK_NAME),
+      lockfilePath,
       realpath: false,
       stale: staleMs,
       update: Math.max(1000, Math.floor(staleMs / 3)),
