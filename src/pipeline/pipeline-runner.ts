@@ -3,6 +3,7 @@ import path from "node:path";
 import { projectFileSchema } from "../../schemas/project.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { projectPaths } from "../project/layout.ts";
+import { removeLeftoverPartials } from "../project/leftover-partials.ts";
 import { lockProject, ProjectLockedError } from "../project/lock.ts";
 import { readJsonFile } from "../project/read-json.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
@@ -99,6 +100,10 @@ async function runLocked(
   logger: Logger,
   signal: AbortSignal,
 ): Promise<RunResult> {
+  const leftovers = await removeLeftoverPartials(paths.dir);
+  if (leftovers.length > 0)
+    logger.info({ files: leftovers }, "removed temporary files of an interrupted run");
+
   const pipelineFile = paths.file("pipeline");
   const state = await readPipelineState(pipelineFile);
   const save = async () => {

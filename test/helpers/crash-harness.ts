@@ -436,5 +436,5 @@ async function finish(context: FinishContext): Promise<void> {
     finding(`final run: the lock of ${lock.projectId} is left`);
   context.report.leftoverPartialFiles = await listPartialFiles(dataDir);
   for (const file of context.report.leftoverPartialFiles)
-    context.log(`final run: temporary file ${file} is left`);
+    finding(`final run: temporary file ${file} is left`);
 }
