@@ -67,6 +67,7 @@ async function runCrashStress(): Promise<boolean> {
       `  aimed at:       ${JSON.stringify(report.aims)}`,
       `  killed during:  ${JSON.stringify(report.killedDuring)}`,
       `  aims missed:    ${report.missedAims}`,
+      `  rounds that left a half-built project folder: ${report.roundsWithTempFolders}`,
       `  temporary files left in project folders: ${report.leftoverPartialFiles.length}`,
       `  findings:       ${report.findings.length}`,
       ...report.findings.map((finding) => `    - ${finding}`),

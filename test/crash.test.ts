@@ -37,7 +37,7 @@ test("daemon survives SIGKILL at random moments", { timeout: 600_000 + rounds * 
   });
 
   t.diagnostic(
-    `seed ${seed}: ${report.rounds} rounds, ${report.videos} videos in ${report.seconds} s; killed during ${JSON.stringify(report.killedDuring)}; ${report.missedAims} aims missed; ${report.leftoverPartialFiles.length} temporary files left`,
+    `seed ${seed}: ${report.rounds} rounds, ${report.videos} videos in ${report.seconds} s; killed during ${JSON.stringify(report.killedDuring)}; ${report.missedAims} aims missed; ${report.roundsWithTempFolders} rounds left a half-built folder; ${report.leftoverPartialFiles.length} temporary files left`,
   );
   assert.deepEqual(
     report.findings,

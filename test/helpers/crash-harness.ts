@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { watch } from "node:fs";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type FfmpegBinaries, resolveFfmpegBinaries } from "../../src/pipeline/ffmpeg.ts";
 import { PIPELINE_STEPS } from "../../src/pipeline/steps/index.ts";
-import { projectPaths } from "../../src/project/layout.ts";
+import { projectPaths, TEMP_PROJECT_PREFIX } from "../../src/project/layout.ts";
+import { BUILD_LOCK_SUFFIX } from "../../src/project/lock.ts";
 import {
   checkExactlyOnce,
   findVisiblePartialData,
@@ -52,6 +54,8 @@ export interface CrashReport {
   killedDuring: Record<string, number>;
   /** Rounds whose aimed moment did not come within the wait, so the kill came at a random time. */
   missedAims: number;
+  /** Rounds after whose kill a half-built project folder (`.tmp-*`) was found. */
+  roundsWithTempFolders: number;
   /** Temporary files left in project folders after the final run. */
   leftoverPartialFiles: string[];
   /** Broken invariants; an empty list means the run passed. */
@@ -59,7 +63,14 @@ export interface CrashReport {
 }
 
 const STEP_NAMES = PIPELINE_STEPS.map((step) => step.name);
-const AIMS = ["startup", "ingest", ...STEP_NAMES.map((name) => `step:${name}`), "index-write", "random"];
+const AIMS = [
+  "startup",
+  "ingest",
+  "ingest-build",
+  ...STEP_NAMES.map((name) => `step:${name}`),
+  "index-write",
+  "random",
+];
 const TRIGGER_TIMEOUT_MS = 45_000;
 
 function sleep(ms: number): Promise<void> {
@@ -88,6 +99,26 @@ function waitForLog(daemon: SpawnedDaemon, matches: (entry: LogEntry) => boolean
   });
 }
 
+/**
+ * Resolves true once a `.tmp-*` project folder appears in `projectsDir`, the moment ingest
+ * starts to build a project, or false when the wait times out. The folder exists for a few
+ * milliseconds only, too briefly to aim at through the log.
+ */
+function waitForTempFolder(projectsDir: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const watcher = watch(projectsDir, (_event, name) => {
+      if (!name?.startsWith(TEMP_PROJECT_PREFIX) || name.endsWith(BUILD_LOCK_SUFFIX)) return;
+      finish(true);
+    });
+    const finish = (hit: boolean) => {
+      clearTimeout(timer);
+      watcher.close();
+      resolve(hit);
+    };
+    const timer = setTimeout(() => finish(false), TRIGGER_TIMEOUT_MS);
+  });
+}
+
 /** Names what the daemon was doing when it died, from the log lines it printed. */
 function describeKillMoment(logs: readonly LogEntry[]): string {
   if (!logs.some((entry) => entry.msg === "index ready")) return "startup (index)";
@@ -104,9 +135,10 @@ function describeKillMoment(logs: readonly LogEntry[]): string {
     if (entry.msg === "file settled; ingesting") ingests += 1;
     if (entry.msg === "video ingested" || entry.msg === "file rejected") ingests -= 1;
   }
-  if (open.size > 0) return `step:${[...open.values()][0]}`;
-  if (ingests > 0) return "ingest";
-  return "between jobs";
+  // Ingest runs beside the pipeline, so a kill can land in both at once.
+  const moments = [...new Set([...open.values()].map((step) => `step:${step}`))];
+  if (ingests > 0) moments.push("ingest");
+  return moments.length > 0 ? moments.join(" + ") : "between jobs";
 }
 
 /** Names of the steps that some project, or a video still in the inbox, has yet to run. */
@@ -153,6 +185,7 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
     aims: {},
     killedDuring: {},
     missedAims: 0,
+    roundsWithTempFolders: 0,
     leftoverPartialFiles: [],
     findings: [],
   };
@@ -177,6 +210,7 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
 
   try {
     await mkdir(inbox, { recursive: true });
+    await mkdir(path.join(dataDir, "projects"));
     await generateBaseVideo(base, binaries);
     await drop();
 
@@ -197,6 +231,7 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
         options,
       });
       await checkWhileDown(dataDir, dropped, `round ${round}`, finding);
+      if ((await listTempProjects(dataDir)).length > 0) report.roundsWithTempFolders += 1;
     }
 
     await finish({ args, dataDir, indexDir, dropped, binaries, report, finding, log });
@@ -234,7 +269,8 @@ async function runRound(context: RoundContext): Promise<void> {
   let ahead = await stepsAhead(dataDir, inboxHasVideo);
 
   let aim = random.pick(AIMS);
-  if (aim === "ingest" && !canDrop()) aim = "random";
+  const isIngest = aim === "ingest" || aim === "ingest-build";
+  if (isIngest && !canDrop()) aim = "random";
   const needsWork = aim.startsWith("step:") || aim === "index-write";
   const aimedStep = aim.slice("step:".length);
   if (needsWork && (ahead.size === 0 || (aim.startsWith("step:") && !ahead.has(aimedStep)))) {
@@ -244,7 +280,7 @@ async function runRound(context: RoundContext): Promise<void> {
     } else if (ahead.size > 0) aim = aim === "index-write" ? aim : `step:${random.pick([...ahead])}`;
     else aim = "random";
   }
-  if (aim !== "ingest" && canDrop() && random.chance(0.35)) await context.drop();
+  if (!aim.startsWith("ingest") && canDrop() && random.chance(0.35)) await context.drop();
   count(report.aims, aim);
 
   const roundStarted = Date.now();
@@ -253,13 +289,15 @@ async function runRound(context: RoundContext): Promise<void> {
   let delay = 0;
   const stepName = aim.slice("step:".length);
   const trigger =
-    aim === "ingest"
-      ? waitForLog(daemon, (entry) => entry.msg === "file settled; ingesting")
-      : aim === "index-write"
-        ? waitForLog(daemon, (entry) => entry.msg === "step finished")
-        : aim.startsWith("step:")
-          ? waitForLog(daemon, (entry) => entry.msg === "step started" && entry.step === stepName)
-          : Promise.resolve(true);
+    aim === "ingest-build"
+      ? waitForTempFolder(path.join(dataDir, "projects"))
+      : aim === "ingest"
+        ? waitForLog(daemon, (entry) => entry.msg === "file settled; ingesting")
+        : aim === "index-write"
+          ? waitForLog(daemon, (entry) => entry.msg === "step finished")
+          : aim.startsWith("step:")
+            ? waitForLog(daemon, (entry) => entry.msg === "step started" && entry.step === stepName)
+            : Promise.resolve(true);
 
   if (aim === "startup") {
     delay = random.int(0, 2500);
@@ -270,7 +308,7 @@ async function runRound(context: RoundContext): Promise<void> {
       return null;
     });
     if (url) await checkApi(url, dataDir, `round ${context.round}`, finding);
-    if (aim === "ingest") await context.drop();
+    if (aim.startsWith("ingest")) await context.drop();
     hit = await trigger;
     if (!hit) report.missedAims += 1;
     delay = aimDelay(aim, random);
@@ -298,7 +336,8 @@ function aimDelay(aim: string, random: Random): number {
   if (aim === "step:video") return random.int(0, 3000);
   if (aim === "step:transcript") return random.int(0, 300);
   if (aim.startsWith("step:")) return random.int(0, 30);
-  if (aim === "ingest") return random.int(0, 150);
+  if (aim === "ingest") return random.int(0, 600);
+  if (aim === "ingest-build") return random.int(0, 5);
   if (aim === "index-write") return random.int(0, 200);
   return random.int(0, 6000);
 }
@@ -425,10 +464,15 @@ async function finish(context: FinishContext): Promise<void> {
 
   await checkWhileDown(dataDir, dropped, "final run", finding);
   const census = await takeCensus(dataDir);
-  for (const video of dropped) {
-    const place = census.get(video.videoHash)?.[0] ?? "";
-    if (!place.startsWith("projects/"))
-      finding(`final run: ${video.name} is not a project's input but at ${place}`);
+  for (const file of dropped) {
+    const place = census.get(file.videoHash)?.[0] ?? "";
+    const expected = file.valid ? "projects/" : "inbox/rejected/";
+    if (!place.startsWith(expected)) finding(`final run: ${file.name} is at ${place}, not under ${expected}`);
+
+    const reason = path.join(dataDir, "inbox", "rejected", `${path.basename(place)}.error.json`);
+    if (!file.valid && !(await stat(reason).catch(() => null))) {
+      finding(`final run: ${place} was rejected without its ${path.basename(reason)}`);
+    }
   }
   for (const folder of await listTempProjects(dataDir))
     finding(`final run: temporary folder ${folder} is left`);
