@@ -5,7 +5,7 @@
  * - index: the index property test, by default 200 rounds over at most 60 projects with up to
  *   40 operations per round. The settings reach it through its AUTOCLIP_PROPERTY_* variables.
  * - crash: the crash harness, by default 50 SIGKILL-and-restart rounds of the real daemon over
- *   12 dropped videos, then a final run that must complete every project and pass verify.
+ *   40 dropped videos, then a final run that must complete every project and pass verify.
  *
  * Both run unless `--only` picks one. The exit code is 1 when either fails.
  */
@@ -24,7 +24,7 @@ const { values } = parseArgs({
     projects: { type: "string", default: "60" },
     operations: { type: "string", default: "40" },
     "crash-rounds": { type: "string", default: "50" },
-    "crash-videos": { type: "string", default: "12" },
+    "crash-videos": { type: "string", default: "40" },
     seed: { type: "string" },
   },
 });

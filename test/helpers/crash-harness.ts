@@ -261,11 +261,14 @@ interface RoundContext {
 async function runRound(context: RoundContext): Promise<void> {
   const { random, dataDir, dropped, report, finding, options, canDrop } = context;
   const census = await takeCensus(dataDir);
-  const inboxHasVideo = [...census.values()].some((places) =>
-    places.some(
-      (place) => place.startsWith("inbox/") && !place.startsWith("inbox/rejected/") && place.endsWith(".mp4"),
-    ),
-  );
+  // A broken file waiting in the inbox starts no step, so only valid videos count as work.
+  const inboxHasVideo = dropped
+    .filter((file) => file.valid)
+    .some((file) =>
+      (census.get(file.videoHash) ?? []).some(
+        (place) => place.startsWith("inbox/") && !place.startsWith("inbox/rejected/"),
+      ),
+    );
   let ahead = await stepsAhead(dataDir, inboxHasVideo);
 
   let aim = random.pick(AIMS);
