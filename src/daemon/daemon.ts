@@ -10,11 +10,12 @@ import { createLlmAnalyzerFactory } from "../pipeline/analyzer/llm/index.ts";
 import type { AnalyzerFactory } from "../pipeline/analyzer/types.ts";
 import { resolveFfmpegBinaries } from "../pipeline/ffmpeg.ts";
 import { runPipeline } from "../pipeline/pipeline-runner.ts";
-import { type DataLayout, dataLayout } from "../project/layout.ts";
+import { dataLayout } from "../project/layout.ts";
 import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
+import { cleanUpAfterCrash, retryCleanup } from "./crash-cleanup.ts";
 import { startInboxWatcher } from "./inbox-watcher.ts";
-import { ingestVideo, recoverUnfinishedIngests, rejectFile } from "./ingest.ts";
+import { ingestVideo, rejectFile } from "./ingest.ts";
 import { JobQueue } from "./job-queue.ts";
 import type { Settings } from "./settings.ts";
 
@@ -53,42 +54,6 @@ function createAnalyzerFactory(settings: Settings, logger: Logger): AnalyzerFact
   );
 }
 
-/**
- * Runs the recovery of half-built project folders again, a stale-lock time plus a second after
- * each run that skipped a locked folder, until none is skipped. A daemon restarted quickly
- * after a crash finds its own build locks still fresh, and the inputs in them return to the
- * inbox, which the watcher then ingests, only once those locks turn stale.
- */
-function retryRecovery(skipped: number, layout: DataLayout, staleLockMs: number, logger: Logger) {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const schedule = (count: number) => {
-    if (stopped || count === 0) return;
-
-    logger.info({ folders: count }, "half-built project folders are locked; trying them again later");
-    timer = setTimeout(() => {
-      recoverUnfinishedIngests(layout, logger, staleLockMs).then(
-        (result) => {
-          if (result.recovered > 0) {
-            logger.warn({ recovered: result.recovered }, "returned half-ingested videos to the inbox");
-          }
-          schedule(result.skipped);
-        },
-        (error: unknown) => logger.error({ err: error }, "could not recover half-built project folders"),
-      );
-    }, staleLockMs + 1000);
-    timer.unref();
-  };
-
-  schedule(skipped);
-  return {
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
-}
-
 /** A running daemon. */
 export interface Daemon {
   /** Base URL of the HTTP API, such as `http://127.0.0.1:8000`. */
@@ -109,10 +74,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
   await mkdir(layout.projects, { recursive: true });
 
   const staleLockMs = settings.staleLockSeconds * 1000;
-  const recovery = await recoverUnfinishedIngests(layout, logger, staleLockMs);
-  if (recovery.recovered > 0) {
-    logger.warn({ recovered: recovery.recovered }, "returned half-ingested videos to the inbox");
-  }
+  const pending = await cleanUpAfterCrash(layout, staleLockMs, logger);
 
   if (settings.reindex) {
     logger.info({ indexDir: settings.indexDir }, "dropping the index to rebuild it from the files");
@@ -231,7 +193,7 @@ export async function startDaemon(settings: Settings, logger: Logger, version: s
   });
 
   await inbox.ready;
-  const retry = retryRecovery(recovery.skipped, layout, staleLockMs, logger);
+  const retry = retryCleanup(pending, layout, staleLockMs, logger);
   logger.info({ url: server.url, dataDir: layout.root, indexDir: settings.indexDir }, "daemon started");
 
   let stopping: Promise<void> | undefined;

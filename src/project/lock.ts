@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { hasErrorCode } from "../shared/fs-errors.ts";
@@ -104,4 +105,34 @@ export async function withProjectLock<T>(
 /** Tells whether a live process holds the project's lock. */
 export async function isProjectLocked(dir: string, staleMs = 30_000): Promise<boolean> {
   return lockfile.check(dir, { lockfilePath: path.join(dir, LOCK_NAME), realpath: false, stale: staleMs });
+}
+
+/**
+ * Removes the lock of each project folder in `dirs` whose holder stopped refreshing it more
+ * than `staleMs` ago, such as a daemon killed after its last step. Without this, the lock of a
+ * project that no step runs again stays in its folder for good. Resolves with the folders whose
+ * lock was removed and those whose lock is still live.
+ */
+export async function releaseStaleLocks(
+  dirs: readonly string[],
+  staleMs: number,
+): Promise<{ released: string[]; live: string[] }> {
+  const released: string[] = [];
+  const live: string[] = [];
+
+  for (const dir of dirs) {
+    const lock = await stat(path.join(dir, LOCK_NAME)).catch(() => null);
+    if (!lock) continue;
+
+    try {
+      // Taking a stale lock removes it first; releasing the new one removes the folder.
+      const release = await lockProject(dir, { staleMs });
+      await release();
+      released.push(dir);
+    } catch (error) {
+      if (!(error instanceof ProjectLockedError)) throw error;
+      live.push(dir);
+    }
+  }
+  return { released, live };
 }

@@ -234,7 +234,7 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
       if ((await listTempProjects(dataDir)).length > 0) report.roundsWithTempFolders += 1;
     }
 
-    await finish({ args, dataDir, indexDir, dropped, binaries, report, finding, log });
+    await finish({ args, staleLockMs, dataDir, indexDir, dropped, binaries, report, finding, log });
   } finally {
     report.seconds = Math.round((Date.now() - started) / 100) / 10;
     await rm(work, { recursive: true, force: true });
@@ -404,6 +404,7 @@ async function checkWhileDown(
 
 interface FinishContext {
   args: string[];
+  staleLockMs: number;
   dataDir: string;
   indexDir: string;
   dropped: DroppedVideo[];
@@ -430,7 +431,6 @@ async function finish(context: FinishContext): Promise<void> {
       if (statuses.size !== valid.length || [...statuses.values()].some((status) => status !== "completed")) {
         return undefined;
       }
-      if ((await listHeldLocks(dataDir)).length > 0) return undefined;
       const stats = (await (await fetch(`${url}/api/v1/stats`)).json()) as {
         projects: { by_status: Record<string, number> };
       };
@@ -440,6 +440,19 @@ async function finish(context: FinishContext): Promise<void> {
     250,
   );
   for (const projectId of failed) finding(`final run: project ${projectId} failed`);
+
+  // The lock of a project finished just before a kill is removed once it has turned stale.
+  const lockWaitMs = 2 * context.staleLockMs + 10_000;
+  await waitFor(
+    "every project lock to be released",
+    async () => ((await listHeldLocks(dataDir)).length === 0 ? true : undefined),
+    lockWaitMs,
+    250,
+  ).catch(async () => {
+    for (const lock of await listHeldLocks(dataDir)) {
+      finding(`final run: the lock of ${lock.projectId} is left ${lock.ageMs} ms after its last refresh`);
+    }
+  });
 
   daemon.child.kill("SIGTERM");
   const exit = await daemon.exited;
