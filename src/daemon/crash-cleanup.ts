@@ -5,7 +5,7 @@ import { releaseStaleLocks } from "../project/lock.ts";
 import type { Logger } from "../shared/logger.ts";
 import { recoverUnfinishedIngests } from "./ingest.ts";
 
-/** What one cleanup pass left for later because a lock was still live. */
+/** Leftovers that one cleanup pass could not clear because a lock was still live. */
 export interface CleanupPending {
   /** Half-built project folders whose build lock was live. */
   skippedFolders: number;
