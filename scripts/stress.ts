@@ -58,12 +58,12 @@ async function runCrashStress(): Promise<boolean> {
   const seed = parseSeed(values.seed);
   const rounds = positiveInteger("crash-rounds", values["crash-rounds"] as string);
   const videos = positiveInteger("crash-videos", values["crash-videos"] as string);
-  console.log(`crash harness: seed ${seed}, ${rounds} rounds, ${videos} videos`);
+  console.log(`crash harness: seed ${seed}, ${rounds} rounds, up to ${videos} videos`);
 
   const report = await runCrashHarness({ rounds, seed, videos, log: (line) => console.log(line) });
   console.log(
     [
-      `crash harness: ${report.rounds} rounds, ${report.videos} videos in ${report.seconds} s (seed ${seed})`,
+      `crash harness: ${report.rounds} rounds, ${report.videos} videos and ${report.brokenFiles} broken files in ${report.seconds} s (seed ${seed})`,
       `  aimed at:       ${JSON.stringify(report.aims)}`,
       `  killed during:  ${JSON.stringify(report.killedDuring)}`,
       `  aims missed:    ${report.missedAims}`,

@@ -46,7 +46,10 @@ export interface CrashHarnessOptions {
 export interface CrashReport {
   seed: number;
   rounds: number;
+  /** Valid videos dropped, each of which must become one completed project. */
   videos: number;
+  /** Broken files dropped, each of which must be rejected. */
+  brokenFiles: number;
   seconds: number;
   /** Rounds per aimed moment, such as `step:video` or `ingest`. */
   aims: Record<string, number>;
@@ -180,7 +183,8 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
   const report: CrashReport = {
     seed: options.seed,
     rounds: options.rounds,
-    videos: options.videos,
+    videos: 0,
+    brokenFiles: 0,
     seconds: 0,
     aims: {},
     killedDuring: {},
@@ -418,6 +422,8 @@ interface FinishContext {
 async function finish(context: FinishContext): Promise<void> {
   const { dataDir, dropped, finding } = context;
   const valid = dropped.filter((file) => file.valid);
+  context.report.videos = valid.length;
+  context.report.brokenFiles = dropped.length - valid.length;
   const daemon = spawnDaemonProcess(context.args, 120_000);
   const url = await daemon.started;
   await checkApi(url, dataDir, "final run", finding);
