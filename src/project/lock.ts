@@ -13,7 +13,11 @@ export const LOCK_NAME = ".lock";
 export const BUILD_LOCK_SUFFIX = ".lock";
 
 export interface LockOptions {
-  /** Milliseconds after which a lock whose holder stopped refreshing it is taken over. @default 30000 */
+  /**
+   * Milliseconds after which a lock whose holder stopped refreshing it is taken over. @default 30000
+   * NOTE: the HTTP edit routes use this default, not `--stale-lock-seconds`, so an edit of a
+   * project whose lock a killed daemon left can fail with 409 for up to 30 s.
+   */
   staleMs?: number;
   /** Milliseconds to keep retrying while another process holds the lock; 0 fails at once. @default 0 */
   waitMs?: number;
