@@ -13,14 +13,12 @@ import { runPipeline } from "../pipeline/pipeline-runner.ts";
 import { dataLayout } from "../project/layout.ts";
 import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
+import { cleanUpAfterCrash, retryCleanup } from "./crash-cleanup.ts";
 import { startInboxWatcher } from "./inbox-watcher.ts";
-import { ingestVideo, recoverUnfinishedIngests, rejectFile } from "./ingest.ts";
+import { ingestVideo, rejectFile } from "./ingest.ts";
 import { JobQueue } from "./job-queue.ts";
 import type { Settings } from "./settings.ts";
 import { speechConfigOf } from "./speech-settings.ts";
-
-/** Milliseconds after which a project lock whose holder stopped refreshing it is taken over. */
-const STALE_LOCK_MS = 30_000;
 
 /** Raised when the HTTP server cannot listen on the configured address and port. */
 export class ListenError extends Error {
@@ -99,8 +97,8 @@ export async function startDaemon(
   await mkdir(layout.inbox, { recursive: true });
   await mkdir(layout.projects, { recursive: true });
 
-  const recovered = await recoverUnfinishedIngests(layout, logger);
-  if (recovered > 0) logger.warn({ recovered }, "returned half-ingested videos to the inbox");
+  const staleLockMs = settings.staleLockSeconds * 1000;
+  const pending = await cleanUpAfterCrash(layout, staleLockMs, logger);
 
   if (settings.reindex) {
     logger.info({ indexDir: settings.indexDir }, "dropping the index to rebuild it from the files");
@@ -138,7 +136,7 @@ export async function startDaemon(
   const speech = speechConfigOf(settings);
   const queue = new JobQueue({
     concurrency: settings.concurrency,
-    lockedRetryMs: STALE_LOCK_MS + 1000,
+    lockedRetryMs: staleLockMs + 1000,
     logger,
     run: (projectId, signal) =>
       runPipeline(
@@ -157,7 +155,7 @@ export async function startDaemon(
           cutMode: settings.cutMode,
           ...(speech && { speech }),
           logger,
-          staleLockMs: STALE_LOCK_MS,
+          staleLockMs,
         },
         signal,
       ),
@@ -198,7 +196,7 @@ export async function startDaemon(
     if (record?.status === "pending" || record?.status === "processing") queue.enqueue(projectId);
   });
 
-  const ingestDependencies = { layout, binaries, logger: logger.child({ module: "ingest" }) };
+  const ingestDependencies = { layout, binaries, logger: logger.child({ module: "ingest" }), staleLockMs };
   const inbox = startInboxWatcher({
     inbox: layout.inbox,
     settleMs: settings.inboxSettleMs,
@@ -215,9 +213,11 @@ export async function startDaemon(
   });
 
   let stopping: Promise<void> | undefined;
+  let retry: { stop(): void } | undefined;
   const stop = () => {
     stopping ??= (async () => {
       logger.info("daemon stopping");
+      retry?.stop();
       await inbox.close();
       await queue.close();
       await projectWatcher.close();
@@ -254,6 +254,7 @@ export async function startDaemon(
   }
 
   await inbox.ready;
+  retry = retryCleanup(pending, layout, staleLockMs, logger);
   logger.info({ url: server.url, dataDir: layout.root, indexDir: settings.indexDir }, "daemon started");
 
   return { url: server.url, index, queue, stop };

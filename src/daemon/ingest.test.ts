@@ -10,6 +10,7 @@ import {
   readlink,
   rm,
   symlink,
+  utimes,
   writeFile,
 } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { pipelineFileSchema } from "../../schemas/pipeline.ts";
 import { projectFileSchema } from "../../schemas/project.ts";
 import { generateTestVideo, resolveFfmpegBinaries } from "../pipeline/ffmpeg.ts";
 import { type DataLayout, dataLayout, TEMP_PROJECT_PREFIX } from "../project/layout.ts";
+import { BUILD_LOCK_SUFFIX, lockBuild } from "../project/lock.ts";
 import { silentLogger } from "../shared/logger.ts";
 import { ingestVideo, recoverUnfinishedIngests, rejectFile } from "./ingest.ts";
 import { unsupportedFile } from "./rejection-reasons.ts";
@@ -344,9 +346,9 @@ test("recoverUnfinishedIngests returns the inputs", async () => {
   await writeFile(path.join(temp, "input", "talk.srt"), SRT);
   await writeFile(path.join(temp, "project.json"), "{");
 
-  const recovered = await recoverUnfinishedIngests(layout, silentLogger);
+  const result = await recoverUnfinishedIngests(layout, silentLogger);
 
-  assert.equal(recovered, 1);
+  assert.deepEqual(result, { recovered: 1, skipped: 0 });
   assert.deepEqual((await readdir(layout.inbox)).sort(), ["talk.mp4", "talk.srt"]);
   assert.deepEqual(await readFile(path.join(layout.inbox, "talk.mp4")), await readFile(sampleVideo));
   assert.equal(await readFile(path.join(layout.inbox, "talk.srt"), "utf8"), SRT);
@@ -358,9 +360,9 @@ test("recoverUnfinishedIngests keeps finished projects", async () => {
   await writeFile(path.join(layout.projects, "p1", "input", "talk.mp4"), "video");
   await mkdir(path.join(layout.projects, `${TEMP_PROJECT_PREFIX}empty`));
 
-  const recovered = await recoverUnfinishedIngests(layout, silentLogger);
+  const result = await recoverUnfinishedIngests(layout, silentLogger);
 
-  assert.equal(recovered, 1);
+  assert.deepEqual(result, { recovered: 1, skipped: 0 });
   assert.deepEqual(await readdir(layout.projects), ["p1"]);
   assert.deepEqual(await readdir(path.join(layout.projects, "p1", "input")), ["talk.mp4"]);
   assert.deepEqual(await readdir(layout.inbox), []);
@@ -379,4 +381,52 @@ test("recoverUnfinishedIngests avoids inbox collisions", async () => {
     await readFile(path.join(layout.inbox, "talk (2).mp4"), "utf8"),
     "from the half-built project",
   );
+});
+
+test("recoverUnfinishedIngests skips a folder being built", async () => {
+  const temp = path.join(layout.projects, `${TEMP_PROJECT_PREFIX}busy`);
+  await mkdir(path.join(temp, "input"), { recursive: true });
+  await writeFile(path.join(temp, "input", "talk.mp4"), "video");
+  const release = await lockBuild(temp);
+
+  const whileLocked = await recoverUnfinishedIngests(layout, silentLogger);
+
+  assert.deepEqual(whileLocked, { recovered: 0, skipped: 1 });
+  assert.deepEqual(await readdir(path.join(temp, "input")), ["talk.mp4"]);
+  assert.deepEqual(await readdir(layout.inbox), []);
+
+  await release();
+  const afterRelease = await recoverUnfinishedIngests(layout, silentLogger);
+
+  assert.deepEqual(afterRelease, { recovered: 1, skipped: 0 });
+  assert.deepEqual(await readdir(layout.inbox), ["talk.mp4"]);
+  assert.deepEqual(await readdir(layout.projects), []);
+});
+
+test("recoverUnfinishedIngests takes over a stale build lock", async () => {
+  const temp = path.join(layout.projects, `${TEMP_PROJECT_PREFIX}dead`);
+  await mkdir(path.join(temp, "input"), { recursive: true });
+  await writeFile(path.join(temp, "input", "talk.mp4"), "video");
+  const orphanLock = path.join(layout.projects, `${TEMP_PROJECT_PREFIX}gone${BUILD_LOCK_SUFFIX}`);
+  await mkdir(`${temp}${BUILD_LOCK_SUFFIX}`);
+  await mkdir(orphanLock);
+  const longAgo = new Date(Date.now() - 60_000);
+  await utimes(`${temp}${BUILD_LOCK_SUFFIX}`, longAgo, longAgo);
+  await utimes(orphanLock, longAgo, longAgo);
+
+  const result = await recoverUnfinishedIngests(layout, silentLogger, 2000);
+
+  assert.deepEqual(result, { recovered: 1, skipped: 0 });
+  assert.deepEqual(await readdir(layout.inbox), ["talk.mp4"]);
+  assert.deepEqual(await readdir(layout.projects), [], "the folder and both build locks are gone");
+});
+
+test("recoverUnfinishedIngests keeps a fresh build lock without a folder", async () => {
+  const lock = path.join(layout.projects, `${TEMP_PROJECT_PREFIX}starting${BUILD_LOCK_SUFFIX}`);
+  await mkdir(lock);
+
+  const result = await recoverUnfinishedIngests(layout, silentLogger, 2000);
+
+  assert.deepEqual(result, { recovered: 0, skipped: 0 });
+  assert.deepEqual(await readdir(layout.projects), [path.basename(lock)]);
 });

@@ -6,6 +6,7 @@ import type { ProjectFile } from "../../schemas/project.ts";
 import { type FfmpegBinaries, ProbeError, probeMedia } from "../pipeline/ffmpeg.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { type DataLayout, projectPaths, TEMP_PROJECT_PREFIX } from "../project/layout.ts";
+import { BUILD_LOCK_SUFFIX, lockBuild, ProjectLockedError } from "../project/lock.ts";
 import { moveFile } from "../project/move-file.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -29,6 +30,16 @@ export interface IngestDependencies {
   layout: DataLayout;
   binaries: FfmpegBinaries;
   logger: Logger;
+  /** Milliseconds after which the build lock of a dead process is taken over. @default 30000 */
+  staleLockMs?: number;
+}
+
+/** Outcome of {@link recoverUnfinishedIngests}. */
+export interface RecoveryResult {
+  /** Half-built project folders whose inputs went back to the inbox. */
+  recovered: number;
+  /** Folders left alone because a live process still builds them, or its lock is not stale yet. */
+  skipped: number;
 }
 
 /** Outcome of one ingest. */
@@ -200,6 +211,9 @@ export async function ingestVideo(
   const paths = projectPaths(tempDir);
   const createdAt = new Date().toISOString();
   const moved: string[] = [];
+  // Another daemon sharing the data folder returns the inputs of unlocked `.tmp-` folders to
+  // the inbox when it starts, so the folder is locked before it exists.
+  const release = await lockBuild(tempDir, { staleMs: dependencies.staleLockMs });
 
   try {
     await mkdir(paths.input, { recursive: true });
@@ -261,6 +275,8 @@ export async function ingestVideo(
     const back = returned.get(name) ?? videoPath;
     const backSubtitle = subtitle ? (returned.get(path.basename(subtitle)) ?? subtitle) : null;
     return reject(back, backSubtitle, ingestFailed(name, (error as Error).message), dependencies);
+  } finally {
+    await release();
   }
 
   logger.info(
@@ -305,24 +321,55 @@ async function restoreToInbox(
 
 /**
  * Returns the inputs of project folders left half-built by a crash to the inbox, so they are
- * ingested again, and removes those folders. Runs at start-up before the inbox is watched.
+ * ingested again, and removes those folders. A folder whose build lock is live is skipped: a
+ * daemon sharing the data folder may still build it, or the lock of a dead one is not yet
+ * stale, so the caller runs this again after the stale time.
  */
-export async function recoverUnfinishedIngests(layout: DataLayout, logger: Logger): Promise<number> {
+export async function recoverUnfinishedIngests(
+  layout: DataLayout,
+  logger: Logger,
+  staleLockMs?: number,
+): Promise<RecoveryResult> {
   const entries = await readdir(layout.projects, { withFileTypes: true });
-  let recovered = 0;
+  const names = new Set(entries.map((entry) => entry.name));
+  const result: RecoveryResult = { recovered: 0, skipped: 0 };
 
   for (const entry of entries) {
     if (!entry.isDirectory() || !entry.name.startsWith(TEMP_PROJECT_PREFIX)) continue;
 
-    const tempDir = path.join(layout.projects, entry.name);
-    let names: string[] = [];
+    const isBuildLock = entry.name.endsWith(BUILD_LOCK_SUFFIX);
+    const tempName = isBuildLock ? entry.name.slice(0, -BUILD_LOCK_SUFFIX.length) : entry.name;
+    // A build lock beside its folder is handled with the folder. One without a folder was left by
+    // a process that died between renaming the finished folder and releasing the lock.
+    if (isBuildLock && names.has(tempName)) continue;
+
+    const tempDir = path.join(layout.projects, tempName);
+    let release: () => Promise<void>;
     try {
-      names = await readdir(path.join(tempDir, "input"));
+      release = await lockBuild(tempDir, { staleMs: staleLockMs });
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!(error instanceof ProjectLockedError)) throw error;
+      logger.debug({ folder: tempName }, "half-built project folder is locked; leaving it for now");
+      if (!isBuildLock) result.skipped += 1;
+      continue;
     }
-    await restoreToInbox(tempDir, names, layout, logger);
-    recovered += 1;
+
+    try {
+      if (isBuildLock) continue;
+      await restoreToInbox(tempDir, await listInputs(tempDir), layout, logger);
+      result.recovered += 1;
+    } finally {
+      await release();
+    }
   }
-  return recovered;
+  return result;
+}
+
+async function listInputs(tempDir: string): Promise<string[]> {
+  try {
+    return await readdir(path.join(tempDir, "input"));
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
 }

@@ -19,6 +19,7 @@ test("settingsSchema fills every default", () => {
   assert.equal(settings.scoreThreshold, 0.5);
   assert.equal(settings.encoderPreset, "veryfast");
   assert.equal(settings.reconcileIntervalSeconds, 60);
+  assert.equal(settings.staleLockSeconds, 30);
   assert.equal(settings.ffmpegPath, undefined);
   assert.equal(settings.ffprobePath, undefined);
 });
@@ -45,6 +46,7 @@ test("settingsSchema coerces number strings", () => {
     maxClipSeconds: "90",
     scoreThreshold: "0.75",
     reconcileIntervalSeconds: "0",
+    staleLockSeconds: "2.5",
   });
 
   assert.equal(settings.port, 0);
@@ -54,6 +56,7 @@ test("settingsSchema coerces number strings", () => {
   assert.equal(settings.maxClipSeconds, 90);
   assert.equal(settings.scoreThreshold, 0.75);
   assert.equal(settings.reconcileIntervalSeconds, 0);
+  assert.equal(settings.staleLockSeconds, 2.5);
 });
 
 test("settingsSchema reads boolean words", () => {
@@ -86,6 +89,8 @@ test("settingsSchema rejects out-of-range values", () => {
     ["scoreThreshold", "1.5"],
     ["encoderPreset", "warp"],
     ["reconcileIntervalSeconds", "-1"],
+    ["staleLockSeconds", "1"],
+    ["staleLockSeconds", "3601"],
     ["reindex", "maybe"],
   ];
 

@@ -129,6 +129,15 @@ export const SETTING_SPECS = {
       zh: "定期将索引与项目文件比对、补上遗漏变更的间隔（秒，0 表示关闭）。默认：60",
     },
   },
+  staleLockSeconds: {
+    flag: "stale-lock-seconds",
+    env: "AUTOCLIP_STALE_LOCK_SECONDS",
+    type: "string",
+    help: {
+      en: "How long a project lock may go without a refresh before another daemon takes it over; every daemon sharing a data folder needs the same value (seconds, at least 2). Default: 30",
+      zh: "项目锁多久未刷新即被其他守护进程接管；共用一个数据文件夹的所有守护进程须设为相同的值（秒，至少 2）。默认：30",
+    },
+  },
   ffmpegPath: {
     flag: "ffmpeg-path",
     env: "FFMPEG_PATH",
@@ -413,6 +422,8 @@ export const settingsSchema = z
     scoreThreshold: z.coerce.number().min(0).max(1).default(0.5),
     encoderPreset: z.enum(X264_PRESETS).default("veryfast"),
     reconcileIntervalSeconds: z.coerce.number().min(0).max(86_400).default(60),
+    // proper-lockfile treats any stale time under 2 seconds as 2 seconds.
+    staleLockSeconds: z.coerce.number().min(2).max(3600).default(30),
     ffmpegPath: z.string().min(1).optional(),
     ffprobePath: z.string().min(1).optional(),
     cutMode: z.enum(["accurate", "copy"]).default("accurate"),

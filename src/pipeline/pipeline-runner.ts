@@ -3,6 +3,7 @@ import path from "node:path";
 import { projectFileSchema } from "../../schemas/project.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { projectPaths } from "../project/layout.ts";
+import { removeLeftoverPartials } from "../project/leftover-partials.ts";
 import { lockProject, ProjectLockedError } from "../project/lock.ts";
 import { readJsonFile } from "../project/read-json.ts";
 import { hasErrorCode, isNotFound } from "../shared/fs-errors.ts";
@@ -125,6 +126,10 @@ async function runLocked(
   signal: AbortSignal,
   lockLost: AbortSignal,
 ): Promise<RunResult> {
+  const leftovers = await removeLeftoverPartials(paths.dir);
+  if (leftovers.length > 0)
+    logger.info({ files: leftovers }, "removed temporary files of an interrupted run");
+
   const pipelineFile = paths.file("pipeline");
   const state = await readPipelineState(pipelineFile);
   // A failed project runs again only once a retry has marked it pending. A run queued from an

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { hasErrorCode } from "../shared/fs-errors.ts";
@@ -5,8 +6,18 @@ import { hasErrorCode } from "../shared/fs-errors.ts";
 /** Name of the lock folder that proper-lockfile creates inside a project folder. */
 export const LOCK_NAME = ".lock";
 
+/**
+ * Suffix of the lock folder that guards a project folder while ingest builds it. It sits beside
+ * the folder (`.tmp-ID.lock` next to `.tmp-ID`), so renaming the finished folder leaves it behind.
+ */
+export const BUILD_LOCK_SUFFIX = ".lock";
+
 export interface LockOptions {
-  /** Milliseconds after which a lock whose holder stopped refreshing it is taken over. @default 30000 */
+  /**
+   * Milliseconds after which a lock whose holder stopped refreshing it is taken over. @default 30000
+   * NOTE: the HTTP edit routes use this default, not `--stale-lock-seconds`, so an edit of a
+   * project whose lock a killed daemon left can fail with 409 for up to 30 s.
+   */
   staleMs?: number;
   /** Milliseconds to keep retrying while another process holds the lock; 0 fails at once. @default 0 */
   waitMs?: number;
@@ -36,7 +47,20 @@ export type ReleaseLock = () => Promise<void>;
  * Takes the lock of the project folder `dir`. Only its holder writes inside the folder.
  * Raises {@link ProjectLockedError} when another live process holds it.
  */
-export async function lockProject(dir: string, options: LockOptions = {}): Promise<ReleaseLock> {
+export function lockProject(dir: string, options: LockOptions = {}): Promise<ReleaseLock> {
+  return lockAt(dir, path.join(dir, LOCK_NAME), options);
+}
+
+/**
+ * Takes the lock of a project folder that ingest builds under a temporary name, so that the
+ * start-up recovery of another daemon sharing the data folder leaves it alone. The folder need
+ * not exist yet. Raises {@link ProjectLockedError} when another live process holds it.
+ */
+export function lockBuild(tempDir: string, options: LockOptions = {}): Promise<ReleaseLock> {
+  return lockAt(tempDir, `${tempDir}${BUILD_LOCK_SUFFIX}`, options);
+}
+
+async function lockAt(dir: string, lockfilePath: string, options: LockOptions): Promise<ReleaseLock> {
   const staleMs = options.staleMs ?? 30_000;
   const waitMs = options.waitMs ?? 0;
   const retries =
@@ -44,7 +68,7 @@ export async function lockProject(dir: string, options: LockOptions = {}): Promi
 
   try {
     const release = await lockfile.lock(dir, {
-      lockfilePath: path.join(dir, LOCK_NAME),
+      lockfilePath,
       realpath: false,
       stale: staleMs,
       update: Math.max(1000, Math.floor(staleMs / 3)),
@@ -85,4 +109,34 @@ export async function withProjectLock<T>(
 /** Tells whether a live process holds the project's lock. */
 export async function isProjectLocked(dir: string, staleMs = 30_000): Promise<boolean> {
   return lockfile.check(dir, { lockfilePath: path.join(dir, LOCK_NAME), realpath: false, stale: staleMs });
+}
+
+/**
+ * Removes the lock of each project folder in `dirs` whose holder stopped refreshing it more
+ * than `staleMs` ago, such as a daemon killed after its last step. Without this, the lock of a
+ * project that no step runs again stays in its folder for good. Resolves with the folders whose
+ * lock was removed and those whose lock is still live.
+ */
+export async function releaseStaleLocks(
+  dirs: readonly string[],
+  staleMs: number,
+): Promise<{ released: string[]; live: string[] }> {
+  const released: string[] = [];
+  const live: string[] = [];
+
+  for (const dir of dirs) {
+    const lock = await stat(path.join(dir, LOCK_NAME)).catch(() => null);
+    if (!lock) continue;
+
+    try {
+      // Taking a stale lock removes it first; releasing the new one removes the folder.
+      const release = await lockProject(dir, { staleMs });
+      await release();
+      released.push(dir);
+    } catch (error) {
+      if (!(error instanceof ProjectLockedError)) throw error;
+      live.push(dir);
+    }
+  }
+  return { released, live };
 }

@@ -5,14 +5,101 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
+/** Log line after which a daemon counts as started: "HTTP server listening" comes before the index is ready. */
+export type ReadyMessage = "daemon started" | "HTTP server listening";
+
+/** One pino log line of the daemon, parsed from JSON. */
+export type LogEntry = Record<string, unknown>;
+
+/** A daemon child process from the moment it is spawned, before it has started. */
+export interface SpawnedDaemon {
+  child: ChildProcess;
+  /** Every log line printed so far. */
+  logs: LogEntry[];
+  /** Resolves with the API URL once the ready line appears; rejects if it exits first. */
+  started: Promise<string>;
+  /** Resolves with the exit code and signal once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Calls `listener` with every later log line; returns a function that removes it. */
+  onLog(listener: (entry: LogEntry) => void): () => void;
+}
+
 /** A daemon started as a child process, as a user would start it. */
 export interface DaemonProcess {
   url: string;
   child: ChildProcess;
   /** Every log line printed so far, parsed from pino JSON. */
-  logs: Record<string, unknown>[];
+  logs: LogEntry[];
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
+}
+
+/**
+ * Spawns `bin/autoclipd.js` with the given flags on an ephemeral port and returns at once, so a
+ * caller can also kill it while it starts. `started` rejects after `timeoutMs` without the
+ * ready line, "daemon started" unless `readyMessage` names another.
+ */
+export function spawnDaemonProcess(
+  args: string[],
+  timeoutMs = 30_000,
+  readyMessage: ReadyMessage = "daemon started",
+): SpawnedDaemon {
+  const child = spawn(process.execPath, [path.join(root, "bin", "autoclipd.js"), "--port", "0", ...args], {
+    cwd: root,
+    env: { ...process.env, LANG: "C" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: LogEntry[] = [];
+  const listeners = new Set<(entry: LogEntry) => void>();
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+
+  const started = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`daemon did not log "${readyMessage}" within ${timeoutMs} ms; stderr: ${stderr}`)),
+      timeoutMs,
+    );
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`daemon exited (code ${code}, signal ${signal}) before it started; stderr: ${stderr}`),
+      );
+    });
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      let entry: LogEntry;
+      try {
+        entry = JSON.parse(line) as LogEntry;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      for (const listener of listeners) listener(entry);
+      if (entry.msg === readyMessage && typeof entry.url === "string") {
+        clearTimeout(timer);
+        resolve(entry.url);
+      }
+    });
+  });
+  // A caller that kills the daemon during start-up need not handle this rejection.
+  started.catch(() => undefined);
+
+  return {
+    child,
+    logs,
+    started,
+    exited,
+    onLog(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
 /**
@@ -23,48 +110,16 @@ export interface DaemonProcess {
 export async function startDaemonProcess(
   args: string[],
   timeoutMs = 30_000,
-  readyMessage: "daemon started" | "HTTP server listening" = "daemon started",
+  readyMessage: ReadyMessage = "daemon started",
 ): Promise<DaemonProcess> {
-  const child = spawn(process.execPath, [path.join(root, "bin", "autoclipd.js"), "--port", "0", ...args], {
-    cwd: root,
-    env: { ...process.env, LANG: "C" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(new Error(`daemon did not log "${readyMessage}" within ${timeoutMs} ms; stderr: ${stderr}`)),
-      timeoutMs,
-    );
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`daemon exited with code ${code} before it started; stderr: ${stderr}`));
-    });
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      logs.push(entry);
-      if (entry.msg === readyMessage && typeof entry.url === "string") {
-        clearTimeout(timer);
-        resolve(entry.url);
-      }
-    });
-  });
+  const spawned = spawnDaemonProcess(args, timeoutMs, readyMessage);
+  const url = await spawned.started;
+  const { child } = spawned;
 
   return {
     url,
     child,
-    logs,
+    logs: spawned.logs,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) {
