@@ -106,6 +106,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   readonly #refreshes = new CoalescingRunner<string, ProjectRecord | null>();
   readonly #inFlight = new Set<Promise<unknown>>();
   #scan: Promise<unknown> = Promise.resolve();
+  /** Changes whenever a read could return something else; see {@link ProjectIndex.version}. */
+  #version = 0;
   #offline = false;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -149,6 +151,16 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   }
 
   /**
+   * A counter that grows after every committed change of the records, when `offline` flips
+   * and at `close()`. A value derived from reads at one version is still what those reads
+   * would return while the version is unchanged, so a caller may keep it until then. It holds
+   * because this process is the only writer of its index (each daemon keeps its own).
+   */
+  get version(): number {
+    return this.#version;
+  }
+
+  /**
    * Derives one project from its files and replaces its records in one transaction, or removes
    * them when the folder is gone. Requests for a project whose refresh has not started yet share
    * that refresh. Resolves with the stored record afterwards.
@@ -177,6 +189,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
 
       this.#assertOpen("rebuild");
       await this.#store.write((writer) => clearIndex(writer));
+      this.#version += 1;
       this.#listOrders.clear();
       this.#committedSeq.clear();
       this.#setOnline();
@@ -280,6 +293,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#closed = true;
+      this.#version += 1;
       await Promise.allSettled([...this.#inFlight, this.#scan]);
       await this.#store.close();
       this.#logger.debug("index closed");
@@ -392,6 +406,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       if (buckets.length > 0) recomputeTotals(writer, buckets);
       return done;
     });
+    if (applied.length > 0) this.#version += 1;
 
     for (const change of applied) this.#emitChange(change);
     return applied;
@@ -426,6 +441,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     if (this.#offline) return;
 
     this.#offline = true;
+    this.#version += 1;
     this.#logger.error(
       { err: error, projectsDir: this.projectsDir },
       "projects folder is missing or unreadable; keeping the indexed records until it is back",
@@ -436,6 +452,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     if (!this.#offline) return;
 
     this.#offline = false;
+    this.#version += 1;
     this.#logger.info({ projectsDir: this.projectsDir }, "projects folder is readable again");
   }
 }
