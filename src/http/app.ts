@@ -21,6 +21,7 @@ import { mediaRoutes } from "./media-routes.ts";
 import { openApiRoutes, registerRoute } from "./openapi.ts";
 import { progressRoutes } from "./progress-routes.ts";
 import { projectRoutes } from "./project-routes.ts";
+import { attachResponseCache, ResponseCache } from "./response-cache.ts";
 import type { JobScheduler, RouteDependencies } from "./route-dependencies.ts";
 import { syncRoutes } from "./sync-routes.ts";
 import { DEFAULT_MAX_UPLOAD_BYTES, uploadRoutes } from "./upload-routes.ts";
@@ -93,6 +94,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.use("*", async (c, next) => {
     c.set("locale", pickLocale(c.req.header("accept-language")));
+    // The log line and its timing cost a measurable share of a cheap request; skip both unless needed.
+    if (!logger.isLevelEnabled("debug")) return next();
+
     const started = performance.now();
     await next();
     logger.debug(
@@ -136,6 +140,15 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/api/v1/collections", collectionRoutes(routeDependencies));
   app.route("/api/v1/video-categories", categoryRoutes());
   app.route("/api/v1/simple-progress", progressRoutes(index));
+
+  // Frontends poll these two far more often than the index changes.
+  const cache = new ResponseCache({
+    index,
+    paths: ["/api/v1/stats", "/api/v1/stats/", "/api/v1/projects", "/api/v1/projects/"],
+    apiToken: options.apiToken,
+    logger,
+  });
+  attachResponseCache(app, cache);
 
   return app;
 }
