@@ -8,17 +8,19 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createApp } from "../src/http/app.ts";
+import { responseCacheOf } from "../src/http/response-cache.ts";
 import { startHttpServer } from "../src/http/server.ts";
 import { ProjectIndex } from "../src/index/project-index.ts";
 import type { Benchmark, BenchReport, BenchSettings, ResultRow } from "./support/bench-types.ts";
 import { generateProjects } from "./support/generate-projects.ts";
 import { readMachineInfo } from "./support/machine-info.ts";
 import { renderReport } from "./support/report.ts";
+import { median } from "./support/statistics.ts";
 
 /** Settings of one load run. The defaults are the configuration that the report targets. */
 export interface HttpBenchOptions {
@@ -32,6 +34,7 @@ export interface HttpBenchOptions {
 
 interface LoadResult {
   requestsPerSecond: number;
+  requests: number;
   p99Ms: number;
   errors: number;
   non2xx: number;
@@ -41,6 +44,8 @@ const TARGETS = { ratio: 0.7, p99Ms: 10 } as const;
 /** Milliseconds of idle time after the set-up, before the first load run. */
 const SETTLE_MS = 2000;
 const ROUTES = ["/api/v1/stats", "/api/v1/projects/?page=1&size=50"] as const;
+/** Reads of each route timed one at a time, each right after a commit, so none is cached. */
+const MISS_SAMPLES = 30;
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const AUTOCANNON = path.resolve(BENCH_DIR, "..", "node_modules", ".bin", "autocannon");
 const BUILD_INDEX_SCRIPT = path.join(BENCH_DIR, "support", "build-index-process.ts");
@@ -55,7 +60,7 @@ async function load(url: string, connections: number, durationSeconds: number): 
     maxBuffer: 16 * 2 ** 20,
   });
   const summary = JSON.parse(stdout) as {
-    requests: { average: number };
+    requests: { average: number; total: number };
     latency: { p99: number };
     errors: number;
     timeouts: number;
@@ -64,6 +69,7 @@ async function load(url: string, connections: number, durationSeconds: number): 
 
   return {
     requestsPerSecond: summary.requests.average,
+    requests: summary.requests.total,
     p99Ms: summary.latency.p99,
     errors: summary.errors + summary.timeouts,
     non2xx: summary.non2xx,
@@ -86,6 +92,33 @@ async function startBareServer(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** Formats the 1-minute load average of the machine. */
+function loadAverage(): string {
+  return (loadavg()[0] ?? 0).toFixed(2);
+}
+
+/**
+ * Times `samples` reads of `url`, each right after a commit of `projectId` (derived again from
+ * unchanged files), so each read misses the response cache and runs the route itself.
+ */
+async function timeUncachedReads(
+  index: ProjectIndex,
+  projectId: string,
+  url: string,
+  samples: number,
+): Promise<number[]> {
+  const timings: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    await index.refreshProject(projectId);
+    const started = performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    timings.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`GET ${url} returned ${response.status}; expected 200.`);
+  }
+  return timings;
 }
 
 function formatLoad(result: LoadResult): string {
@@ -114,11 +147,12 @@ async function measure(settings: BenchSettings, options: HttpBenchOptions): Prom
     maxBuffer: 2 ** 20,
   });
   const index = await ProjectIndex.open({ indexDir, projectsDir: fixture.projectsDir });
-  const ours = await startHttpServer({
-    app: createApp({ index, version: "bench" }),
-    host: "127.0.0.1",
-    port: 0,
-  });
+  const app = createApp({ index, version: "bench" });
+  const cache = responseCacheOf(app);
+  const ours = await startHttpServer({ app, host: "127.0.0.1", port: 0 });
+  const loadAverages = [loadAverage()];
+  let oursRequests = 0;
+  let oursHits = 0;
   let bare: { url: string; server: Server } | undefined;
 
   try {
@@ -154,8 +188,12 @@ async function measure(settings: BenchSettings, options: HttpBenchOptions): Prom
           `loading ${name} ${route}: ${connections} connections, ${warmupSeconds} s warm-up + ${durationSeconds} s`,
         );
         if (warmupSeconds > 0) await load(`${base}${route}`, connections, warmupSeconds);
+        const hitsBefore = cache?.counters.hits ?? 0;
         results[name] = await load(`${base}${route}`, connections, durationSeconds);
+        if (name === "ours") oursHits += (cache?.counters.hits ?? 0) - hitsBefore;
+        loadAverages.push(loadAverage());
       }
+      oursRequests += results.ours.requests;
 
       const ratio = results.ours.requestsPerSecond / results.bare.requestsPerSecond;
       const size = bodies.get(route)?.body.length ?? 0;
@@ -187,6 +225,19 @@ async function measure(settings: BenchSettings, options: HttpBenchOptions): Prom
         },
       );
     }
+
+    const projectId = fixture.projectIds[0];
+    if (projectId === undefined) throw new Error("The fixture has no project to refresh.");
+    for (const route of ROUTES) {
+      settings.log(`timing ${MISS_SAMPLES} uncached reads of ${route}`);
+      const timings = await timeUncachedReads(index, projectId, `${ours.url}${route}`, MISS_SAMPLES);
+      rows.push({
+        measurement: `GET ${route}, first read after a commit (not cached), one at a time`,
+        result: `median ${median(timings).toFixed(1)} ms, max ${Math.max(...timings).toFixed(1)} ms`,
+        target: "",
+        pass: null,
+      });
+    }
   } finally {
     await new Promise<void>((resolve) => (bare ? bare.server.close(() => resolve()) : resolve()));
     await ours.close();
@@ -197,8 +248,10 @@ async function measure(settings: BenchSettings, options: HttpBenchOptions): Prom
   return {
     rows,
     notes: [
+      `autoclipd keeps the bytes of each route's 200 response and answers equal requests from them until the next index commit. The cache answered ${oursHits.toLocaleString("en")} requests during autoclipd's measured runs, in which autocannon counted ${oursRequests.toLocaleString("en")} answers (it leaves out those still open when it stops). The rows "first read after a commit" time the route without the cache.`,
+      `1-minute load average of the machine, before and after each load run: ${loadAverages.join(", ")}. Other work on the machine lowers both servers' numbers and raises p99.`,
       `Load from autocannon ${connections} connections for ${durationSeconds} s per route and server, after ${warmupSeconds} s of warm-up, in a child process on the same machine, so the load generator competes with the server for the CPU.`,
-      "Both servers run in the benchmark's process, one at a time; the bare server sends the bytes captured from autoclipd with the same Content-Type, so the ratio is the cost of Hono, routing, the LMDB read and JSON encoding.",
+      "Both servers run in the benchmark's process, one at a time; the bare server sends the bytes captured from autoclipd with the same Content-Type, so the ratio is the cost of autoclipd's request path.",
       "autocannon reports p99 latency in whole milliseconds.",
     ],
   };

@@ -86,7 +86,7 @@ async function getJson(route: string): Promise<Record<string, unknown>> {
   return JSON.parse(response.body.toString("utf8")) as Record<string, unknown>;
 }
 
-/** Sends the same request to both servers and asserts that the answers are equal. */
+/** Sends the same request to both servers and asserts that the responses are equal. */
 async function assertSameAnswer(
   target: string,
   headers: Array<[string, string]>,
@@ -138,7 +138,7 @@ after(async () => {
 });
 
 describe("response cache", () => {
-  test("answers a repeated request with the app's bytes and headers", async () => {
+  test("repeated reads match the app", async () => {
     const variants: Array<[string, Array<[string, string]>]> = [
       ["/api/v1/stats", [["authorization", `Bearer ${TOKEN}`]]],
       ["/api/v1/stats/", [["Authorization", `bearer   ${TOKEN}`]]],
@@ -183,12 +183,12 @@ describe("response cache", () => {
     );
   });
 
-  test("leaves every request the app refuses to the app", async () => {
+  test("rejected requests reach the app", async () => {
     const target = "/api/v1/stats";
     await assertSameAnswer(target, [["authorization", `Bearer ${TOKEN}`]]);
     const hits = cache.counters.hits;
 
-    const refused: Array<[string, Array<[string, string]>, number]> = [
+    const rejected: Array<[string, Array<[string, string]>, number]> = [
       [target, [], 401],
       [target, [["authorization", "Bearer wrong-token"]], 401],
       [target, [["authorization", TOKEN]], 401],
@@ -210,7 +210,7 @@ describe("response cache", () => {
         400,
       ],
     ];
-    for (const [route, headers, status] of refused) {
+    for (const [route, headers, status] of rejected) {
       // Twice, so a second request could have come from the cache if the first had been stored.
       for (let i = 0; i < 2; i++) {
         const response = await assertSameAnswer(route, headers);
@@ -219,10 +219,10 @@ describe("response cache", () => {
     }
     const head = await assertSameAnswer(target, [["authorization", `Bearer ${TOKEN}`]], "HEAD");
     assert.equal(head.body.length, 0);
-    assert.equal(cache.counters.hits, hits, "no refused request came from the cache");
+    assert.equal(cache.counters.hits, hits, "no rejected request came from the cache");
   });
 
-  test("a changed file shows in the next response once the index has the change", async () => {
+  test("changed file shows at once", async () => {
     const before = (await getJson("/api/v1/stats")) as { clips: number };
     await getJson("/api/v1/projects/?page=1&size=10");
     const hits = cache.counters.hits;
@@ -241,7 +241,7 @@ describe("response cache", () => {
     assert.equal(page.items.find((item) => item.id === "talk-2")?.total_clips, 7);
   });
 
-  test("a change that the watcher finds reaches the cached stats", async () => {
+  test("watcher change reaches cached stats", async () => {
     const watcher = new ProjectWatcher({ index, projectsDir, reconcileIntervalMs: 0 });
     await watcher.start();
     try {
@@ -259,7 +259,7 @@ describe("response cache", () => {
     }
   });
 
-  test("a new project shows in the cached project list", async () => {
+  test("new project shows in list", async () => {
     const route = "/api/v1/projects/?page=1&size=50";
     const before = (await getJson(route)) as { pagination: { total: number } };
     await getJson(route);
@@ -275,7 +275,7 @@ describe("response cache", () => {
     assert.equal(after.items[0]?.id, "talk-new");
   });
 
-  test("the stats follow the index going offline and back", async () => {
+  test("stats follow offline and online", async () => {
     await getJson("/api/v1/stats");
     await getJson("/api/v1/stats");
     const moved = path.join(root, "projects-away");
@@ -291,7 +291,7 @@ describe("response cache", () => {
     assert.equal((await getJson("/api/v1/stats")).index, "online");
   });
 
-  test("a closed index gets 503, not a cached answer", async () => {
+  test("closed index gets 503", async () => {
     await getJson("/api/v1/stats");
     await getJson("/api/v1/stats");
     await index.close();

@@ -5,7 +5,7 @@ import { pickLocale } from "../shared/locale.ts";
 import { type Logger, silentLogger } from "../shared/logger.ts";
 import { bearerHeaderCheck } from "./auth.ts";
 
-/** What the cache needs of the index: a counter that changes whenever a read could change. */
+/** The part of the index that the cache reads: a counter that changes whenever a read could change. */
 export interface VersionedSource {
   readonly version: number;
 }
@@ -14,7 +14,7 @@ export interface ResponseCacheOptions {
   index: VersionedSource;
   /** Request paths, without the query, whose GET responses are kept, such as `/api/v1/stats`. */
   paths: readonly string[];
-  /** The API token; when set, a request is answered from the cache only if it carries it. */
+  /** The API token. When set, a request is served from the cache only if it carries the token. */
   apiToken?: string;
   /** Responses kept at once; the oldest is dropped for a new one. @default 64 */
   maxEntries?: number;
@@ -23,7 +23,7 @@ export interface ResponseCacheOptions {
 
 /** Counters of the cache, for tests and diagnostics. */
 export interface ResponseCacheCounters {
-  /** Requests answered from the cache. */
+  /** Requests served from the cache. */
   hits: number;
   /** Responses stored after the app produced them. */
   stores: number;
@@ -43,20 +43,20 @@ interface PendingFill {
 type FetchHandler = (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>;
 
 /**
- * Answers repeated GET requests of a few hot routes from the bytes that the Hono app sent for an
+ * Serves repeated GET requests of a few hot routes with the bytes that the Hono app sent for an
  * equal request, until the index changes. It sits in front of the app in the `node:http`
  * listener, so a hit costs one map lookup and a write, without Hono's request objects.
  *
  * Requests are equal when they have the same Host header, request target (path and query
- * string), language (from `Accept-Language`) and `Origin` header, which are every input those
- * routes read besides the token and the index. Only 200 responses are stored, so every error,
- * including a missing token, still comes from the app. A request is answered from the cache only
+ * string), language (from `Accept-Language`) and `Origin` header. Those are every input of these
+ * routes besides the token and the index. Only 200 responses are stored, so every error,
+ * including a missing token, still comes from the app. A request is served from the cache only
  * if it carries exactly one `Authorization` header that passes the same check as the app's
- * middleware, so the cache never answers a request that the app would refuse. Anything else,
+ * middleware, so the cache never serves a request that the app would reject. Anything else,
  * such as a HEAD request or two `Authorization` headers, goes to the app.
  *
- * Every entry is dropped when `index.version` changes, which happens after each commit: a change
- * shows up in the next response, as without the cache.
+ * Every entry is dropped when `index.version` changes, which happens after each commit, so a
+ * change shows in the next response, as without the cache.
  */
 export class ResponseCache {
   readonly #index: VersionedSource;
@@ -81,10 +81,10 @@ export class ResponseCache {
   }
 
   /**
-   * Answers `request` from the cache and returns true, or returns false and leaves it to the
+   * Serves `request` from the cache and returns true, or returns false and leaves it to the
    * app. Call it first in the server's request listener.
    */
-  answer(request: IncomingMessage, response: ServerResponse): boolean {
+  respond(request: IncomingMessage, response: ServerResponse): boolean {
     const key = this.#keyOf(request);
     if (key === null) return false;
 
@@ -109,8 +109,8 @@ export class ResponseCache {
   }
 
   /**
-   * Wraps the app's fetch handler so that a 200 response to a request that {@link answer} left
-   * to the app is stored, and answers equal requests until the index changes.
+   * Wraps the app's fetch handler so that a 200 response to a request that {@link respond} left
+   * to the app is stored, and serves equal requests until the index changes.
    */
   wrapFetch(fetch: FetchHandler): FetchHandler {
     return async (request, env) => {
@@ -124,7 +124,7 @@ export class ResponseCache {
     };
   }
 
-  /** Returns the cache key of a request that the cache may answer, or null. */
+  /** Returns the cache key of a request that the cache may serve, or null. */
   #keyOf(request: IncomingMessage): string | null {
     if (request.method !== "GET") return null;
 

@@ -38,8 +38,9 @@ function urlOf(host: string, port: number): string {
 
 /**
  * Serves `app` with @hono/node-server's request listener and resolves once the server listens.
- * When `createApp` registered a response cache for `app`, the cache answers the requests it
- * holds before the app sees them. Rejects when the port cannot be bound (for example EADDRINUSE).
+ * When `createApp` registered a response cache for `app`, the cache serves the requests whose
+ * responses it has stored, before the app sees them. Rejects when the port cannot be bound (for
+ * example EADDRINUSE).
  */
 export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const logger = (options.logger ?? silentLogger).child({ module: "http-server" });
@@ -55,7 +56,7 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
     hostname: options.host,
   });
   const server = createServer((request, response) => {
-    if (cache?.answer(request, response)) return;
+    if (cache?.respond(request, response)) return;
     void appListener(request, response);
   });
 

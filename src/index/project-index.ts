@@ -153,7 +153,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   /**
    * A counter that grows after every committed change of the records, when `offline` flips
    * and at `close()`. A value derived from reads at one version is still what those reads
-   * would return while the version is unchanged, so a caller may keep it until then. It holds
+   * would return while the version is unchanged, so a caller may keep it until then. This is true
    * because this process is the only writer of its index (each daemon keeps its own).
    */
   get version(): number {
