@@ -113,15 +113,23 @@ export class ResponseCache {
    * to the app is stored, and serves equal requests until the index changes.
    */
   wrapFetch(fetch: FetchHandler): FetchHandler {
-    return async (request, env) => {
-      const response = await fetch(request, env);
+    return (request, env) => {
       const pending = env.incoming ? this.#pending.get(env.incoming) : undefined;
-      if (!pending || response.status !== 200 || response.headers.has("set-cookie")) return response;
+      // Every other request takes the app's own path, including its synchronous responses.
+      if (!pending) return fetch(request, env);
 
-      const body = Buffer.from(await response.arrayBuffer());
-      this.#store(pending, response.headers, body);
-      return new Response(body, { status: response.status, headers: response.headers });
+      return this.#keepResponse(pending, fetch(request, env));
     };
+  }
+
+  /** Stores the body of a 200 response and returns a response with the same status, headers and body. */
+  async #keepResponse(pending: PendingFill, produced: Response | Promise<Response>): Promise<Response> {
+    const response = await produced;
+    if (response.status !== 200 || response.headers.has("set-cookie")) return response;
+
+    const body = Buffer.from(await response.arrayBuffer());
+    this.#store(pending, response.headers, body);
+    return new Response(body, { status: response.status, headers: response.headers });
   }
 
   /** Returns the cache key of a request that the cache may serve, or null. */
