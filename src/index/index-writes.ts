@@ -16,7 +16,14 @@ import {
   TOTALS_KEY,
 } from "./keys.ts";
 import type { StoreWriter } from "./lmdb-store.ts";
-import type { ClipRecord, CollectionRecord, DerivedProject, IndexedStatus, IndexTotals } from "./records.ts";
+import type {
+  ClipRecord,
+  CollectionRecord,
+  DerivedProject,
+  IndexedStatus,
+  IndexTotals,
+  ProjectRecord,
+} from "./records.ts";
 import { INDEXED_STATUSES } from "./records.ts";
 
 /**
@@ -73,17 +80,32 @@ export function removeProjectRecords(writer: StoreWriter, projectId: string): st
   return bucketOf(projectId);
 }
 
-/** Writes the records of a derived project, which must have no records stored, and returns its bucket. */
-export function putProjectRecords(writer: StoreWriter, derived: DerivedProject): string {
-  const { record } = derived;
-  const projectId = record.id;
-  const summary: ProjectSummary = [
+/** Returns the summary of a project record. */
+export function summaryOf(record: ProjectRecord): ProjectSummary {
+  return [
     record.status,
     record.total_clips,
     record.total_collections,
     Date.parse(record.created_at),
     record.name,
   ];
+}
+
+/**
+ * Returns true when two summaries put a project at the same place in every project list: the
+ * same status, creation time and name. Null stands for a project that is not stored.
+ */
+export function sameListPlace(before: ProjectSummary | null, after: ProjectSummary | null): boolean {
+  if (before === null || after === null) return before === after;
+
+  return before[0] === after[0] && before[3] === after[3] && before[4] === after[4];
+}
+
+/** Writes the records of a derived project, which must have no records stored, and returns its bucket. */
+export function putProjectRecords(writer: StoreWriter, derived: DerivedProject): string {
+  const { record } = derived;
+  const projectId = record.id;
+  const summary = summaryOf(record);
 
   writer.put(projectKey(projectId), record);
   writer.put(fingerprintKey(projectId), derived.fingerprints);

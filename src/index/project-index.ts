@@ -5,7 +5,15 @@ import { type Logger, silentLogger } from "../shared/logger.ts";
 import { CoalescingRunner } from "./coalescing-runner.ts";
 import { deriveProject, InvalidProjectIdError } from "./derive-project.ts";
 import * as queries from "./index-queries.ts";
-import { clearIndex, putProjectRecords, recomputeTotals, removeProjectRecords } from "./index-writes.ts";
+import {
+  clearIndex,
+  type ProjectSummary,
+  putProjectRecords,
+  recomputeTotals,
+  removeProjectRecords,
+  sameListPlace,
+  summaryOf,
+} from "./index-writes.ts";
 import {
   FORMAT_KEY,
   INDEX_FORMAT_VERSION,
@@ -106,7 +114,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   readonly #refreshes = new CoalescingRunner<string, ProjectRecord | null>();
   readonly #inFlight = new Set<Promise<unknown>>();
   #scan: Promise<unknown> = Promise.resolve();
-  /** Changes whenever a read could return something else; see {@link ProjectIndex.version}. */
+  /** Counter that changes whenever a read could return something else; see {@link ProjectIndex.version}. */
   #version = 0;
   #offline = false;
   #closed = false;
@@ -391,14 +399,18 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     }
     this.#assertOpen("commit derived projects");
 
+    let listsChanged = false;
     const applied = await this.#store.write((writer) => {
       const buckets: string[] = [];
       const done: ProjectChange[] = [];
+      listsChanged = false;
       for (const { projectId, seq, derived } of pending) {
         if ((this.#committedSeq.get(projectId) ?? 0) > seq) continue;
         this.#committedSeq.set(projectId, seq);
         if (!derived && writer.get(projectKey(projectId)) === undefined) continue;
 
+        const before = writer.get<ProjectSummary>(summaryKey(projectId)) ?? null;
+        listsChanged ||= !sameListPlace(before, derived ? summaryOf(derived.record) : null);
         buckets.push(removeProjectRecords(writer, projectId));
         if (derived) putProjectRecords(writer, derived);
         done.push({ projectId, record: derived?.record ?? null });
@@ -407,13 +419,14 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       return done;
     });
     if (applied.length > 0) this.#version += 1;
+    // A change of progress or counts leaves every list order as it was, so it is kept.
+    if (listsChanged) this.#listOrders.clear();
 
     for (const change of applied) this.#emitChange(change);
     return applied;
   }
 
   #emitChange(change: ProjectChange): void {
-    this.#listOrders.clear();
     try {
       this.emit("change", change);
     } catch (error) {
