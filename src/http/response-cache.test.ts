@@ -70,7 +70,7 @@ function rawRequest(
             const name = (response.rawHeaders[i] as string).toLowerCase();
             if (name !== "date") pairs.push([name, response.rawHeaders[i + 1] as string]);
           }
-          pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+          pairs.sort(([a], [b]) => a.localeCompare(b));
           resolve({ status: response.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks) });
         });
       },
@@ -255,6 +255,35 @@ describe("response cache", () => {
         30_000,
       );
     } finally {
+      await watcher.close();
+    }
+  });
+
+  test("stats match the index during writes", async () => {
+    const watcher = new ProjectWatcher({ index, projectsDir, reconcileIntervalMs: 0 });
+    await watcher.start();
+    let reading = true;
+    // Other clients keep reading, so the cache is filled whenever it may be.
+    const readers = Array.from({ length: 3 }, async () => {
+      while (reading) await getJson("/api/v1/stats");
+    });
+    try {
+      for (let i = 0; i < 30; i++) {
+        const count = 1 + (i % 5);
+        await writeProjectFolder(projectsDir, "talk-0", { clips: makeClips(count, "seconds") });
+        const expected = await waitFor(
+          "the index to show the rewritten clips file",
+          () => (index.getProject("talk-0")?.total_clips === count ? index.stats().clips : undefined),
+          30_000,
+          1,
+        );
+
+        // The records are readable before the write resolves, and the cache must not hide them.
+        assert.equal((await getJson("/api/v1/stats")).clips, expected, `round ${i}`);
+      }
+    } finally {
+      reading = false;
+      await Promise.all(readers);
       await watcher.close();
     }
   });

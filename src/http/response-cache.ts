@@ -5,9 +5,12 @@ import { pickLocale } from "../shared/locale.ts";
 import { type Logger, silentLogger } from "../shared/logger.ts";
 import { bearerHeaderCheck } from "./auth.ts";
 
-/** The part of the index that the cache reads: a counter that changes whenever a read could change. */
+/**
+ * The part of the index that the cache reads: a counter that changes whenever a read could
+ * change, or null while reads may change at any moment.
+ */
 export interface VersionedSource {
-  readonly version: number;
+  readonly version: number | null;
 }
 
 export interface ResponseCacheOptions {
@@ -55,8 +58,8 @@ type FetchHandler = (request: Request, env: HttpBindings | Http2Bindings) => Res
  * middleware, so the cache never serves a request that the app would reject. Anything else,
  * such as a HEAD request or two `Authorization` headers, goes to the app.
  *
- * Every entry is dropped when `index.version` changes, which happens after each commit, so a
- * change shows in the next response, as without the cache.
+ * Every entry is dropped when `index.version` changes, which happens at the start and the end
+ * of each write, so a change shows in the next response, as without the cache.
  */
 export class ResponseCache {
   readonly #index: VersionedSource;
@@ -65,10 +68,10 @@ export class ResponseCache {
   readonly #maxEntries: number;
   readonly #logger: Logger;
   readonly #entries = new Map<string, CachedResponse>();
-  /** Keyed by the `node:http` request, which the app sees as `env.incoming`. */
+  /** Keyed by the `node:http` request, which the app gets as `env.incoming`. */
   readonly #pending = new WeakMap<object, PendingFill>();
-  /** The index version that every entry was produced at. */
-  #version: number;
+  /** The index version that every entry was produced at; null while the index writes. */
+  #version: number | null;
   readonly counters: ResponseCacheCounters = { hits: 0, stores: 0 };
 
   constructor(options: ResponseCacheOptions) {
@@ -89,6 +92,9 @@ export class ResponseCache {
     if (key === null) return false;
 
     this.#dropIfStale();
+    // While the index writes, reads may change at any moment, so nothing is served or stored.
+    if (this.#version === null) return false;
+
     const entry = this.#entries.get(key);
     if (!entry) {
       this.#pending.set(request, { key, version: this.#version });
@@ -146,7 +152,7 @@ export class ResponseCache {
     return `${host}\n${target}\n${locale}\n${origin}`;
   }
 
-  /** True when the request has exactly one `Authorization` header and it holds the token. */
+  /** Returns true when the request has exactly one `Authorization` header and it carries the token. */
   #carriesToken(request: IncomingMessage): boolean {
     const raw = request.rawHeaders;
     let count = 0;
@@ -157,7 +163,7 @@ export class ResponseCache {
     return count === 1 && (this.#authorized?.(request.headers.authorization) ?? false);
   }
 
-  /** Drops every entry once the index has changed since they were produced. */
+  /** Drops every entry once the index has changed, or is writing, since they were produced. */
   #dropIfStale(): void {
     const version = this.#index.version;
     if (version === this.#version) return;
@@ -168,8 +174,8 @@ export class ResponseCache {
 
   #store(pending: PendingFill, headers: Headers, body: Buffer): void {
     this.#dropIfStale();
-    // The index changed while the app built the response, so it may hold older values.
-    if (pending.version !== this.#version) return;
+    // The index changed or wrote while the app built the response, so it may contain older values.
+    if (this.#version === null || pending.version !== this.#version) return;
 
     const outgoing: OutgoingHttpHeaders = {};
     for (const [name, value] of headers) outgoing[name] = value;

@@ -22,7 +22,7 @@ import {
   projectKey,
   summaryKey,
 } from "./keys.ts";
-import { type KeyValueStore, openStore } from "./lmdb-store.ts";
+import { type KeyValueStore, openStore, type StoreWriter } from "./lmdb-store.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
 import { findStaleProjects, isFolderReadable, listProjectFolders } from "./project-folders.ts";
 import type {
@@ -116,6 +116,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   #scan: Promise<unknown> = Promise.resolve();
   /** Counter that changes whenever a read could return something else; see {@link ProjectIndex.version}. */
   #version = 0;
+  /** Write transactions started and not yet resolved. */
+  #writes = 0;
   #offline = false;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -159,13 +161,14 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   }
 
   /**
-   * A counter that grows after every committed change of the records, when `offline` flips
-   * and at `close()`. A value derived from reads at one version is still what those reads
-   * would return while the version is unchanged, so a caller may keep it until then. This is true
-   * because this process is the only writer of its index (each daemon keeps its own).
+   * A counter that grows after every write transaction, when `offline` flips and at `close()`,
+   * or null while a write transaction runs. A value derived from reads at one version is what
+   * those reads would still return while the version stays the same, so a caller may keep it
+   * until then. During a write it is null, because reads may show the new records before the
+   * write resolves. This is true because only this process writes its index.
    */
-  get version(): number {
-    return this.#version;
+  get version(): number | null {
+    return this.#writes > 0 ? null : this.#version;
   }
 
   /**
@@ -196,8 +199,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       );
 
       this.#assertOpen("rebuild");
-      await this.#store.write((writer) => clearIndex(writer));
-      this.#version += 1;
+      await this.#write((writer) => clearIndex(writer));
       this.#listOrders.clear();
       this.#committedSeq.clear();
       this.#setOnline();
@@ -400,7 +402,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     this.#assertOpen("commit derived projects");
 
     let listsChanged = false;
-    const applied = await this.#store.write((writer) => {
+    const applied = await this.#write((writer) => {
       const buckets: string[] = [];
       const done: ProjectChange[] = [];
       listsChanged = false;
@@ -418,12 +420,22 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       if (buckets.length > 0) recomputeTotals(writer, buckets);
       return done;
     });
-    if (applied.length > 0) this.#version += 1;
     // A change of progress or counts leaves every list order as it was, so it is kept.
     if (listsChanged) this.#listOrders.clear();
 
     for (const change of applied) this.#emitChange(change);
     return applied;
+  }
+
+  /** Runs one write transaction and counts it in {@link ProjectIndex.version}. */
+  async #write<T>(work: (writer: StoreWriter) => T): Promise<T> {
+    this.#writes += 1;
+    try {
+      return await this.#store.write(work);
+    } finally {
+      this.#writes -= 1;
+      this.#version += 1;
+    }
   }
 
   #emitChange(change: ProjectChange): void {
