@@ -23,6 +23,7 @@ import { openApiRoutes, registerRoute } from "./openapi.ts";
 import { progressRoutes } from "./progress-routes.ts";
 import { projectRoutes } from "./project-routes.ts";
 import { rejectedRoutes } from "./rejected-routes.ts";
+import { attachResponseCache, ResponseCache } from "./response-cache.ts";
 import type { JobScheduler, RouteDependencies } from "./route-dependencies.ts";
 import { syncRoutes } from "./sync-routes.ts";
 import { DEFAULT_MAX_UPLOAD_BYTES, uploadRoutes } from "./upload-routes.ts";
@@ -100,6 +101,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.use("*", async (c, next) => {
     c.set("locale", pickLocale(c.req.header("accept-language")));
+    // No log object and no timing unless debug logging is on, since most requests are cheap reads.
+    if (!logger.isLevelEnabled("debug")) return next();
+
     const started = performance.now();
     await next();
     logger.debug(
@@ -148,6 +152,15 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/api/v1/video-categories", categoryRoutes());
   app.route("/api/v1/inbox/rejected", rejectedRoutes(routeDependencies.layout, logger));
   app.route("/api/v1/simple-progress", progressRoutes(index));
+
+  // AutoClip's frontend polls these two routes, and their responses change only when the index does.
+  const cache = new ResponseCache({
+    index,
+    paths: ["/api/v1/stats", "/api/v1/stats/", "/api/v1/projects", "/api/v1/projects/"],
+    apiToken: options.apiToken,
+    logger,
+  });
+  attachResponseCache(app, cache);
 
   return app;
 }

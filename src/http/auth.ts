@@ -48,6 +48,32 @@ export function checkExposure(settings: ExposureSettings): string | null {
   return `Refusing to listen on ${settings.host} without a token, because anyone who can reach that address could read and change every project. Set --api-token (or AUTOCLIP_API_TOKEN), listen on 127.0.0.1, or pass --insecure-no-auth to accept the risk.`;
 }
 
+/** Reads the token of an `Authorization: Bearer <token>` header; undefined for any other value. */
+function bearerTokenOf(header: string | undefined): string | undefined {
+  return header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1];
+}
+
+/**
+ * Returns a check of a token against `apiToken`. Tokens are compared by SHA-256 digest with
+ * `timingSafeEqual`, so the time taken does not depend on how much of a guess matches.
+ */
+function tokenMatcher(apiToken: string): (candidate: string | undefined) => boolean {
+  if (apiToken.length === 0)
+    throw new RangeError("Expected apiToken to be a non-empty string, got an empty one.");
+
+  const expected = digest(apiToken);
+  return (candidate) => candidate !== undefined && timingSafeEqual(digest(candidate), expected);
+}
+
+/**
+ * Returns a check of an `Authorization` header value that passes when it carries `apiToken` as
+ * a Bearer token, with the same parsing and comparison as {@link bearerAuth}.
+ */
+export function bearerHeaderCheck(apiToken: string): (header: string | undefined) => boolean {
+  const matches = tokenMatcher(apiToken);
+  return (header) => matches(bearerTokenOf(header));
+}
+
 /**
  * Builds middleware that requires `Authorization: Bearer <token>` on every `/api/` route but
  * the health check, and also accepts `?token=` on the event stream and on media. Paths outside `/api/` (the
@@ -56,19 +82,14 @@ export function checkExposure(settings: ExposureSettings): string | null {
  * `timingSafeEqual`, so the time taken does not depend on how much of a guess matches.
  */
 export function bearerAuth(apiToken: string): MiddlewareHandler<AppEnv> {
-  if (apiToken.length === 0)
-    throw new RangeError("Expected apiToken to be a non-empty string, got an empty one.");
-
-  const expected = digest(apiToken);
-  const matches = (candidate: string | undefined) =>
-    candidate !== undefined && timingSafeEqual(digest(candidate), expected);
+  const matches = tokenMatcher(apiToken);
 
   return async (c, next) => {
     const requestPath = c.req.path;
     if (!requestPath.startsWith("/api/") || PUBLIC_PATHS.has(requestPath)) return next();
 
     const header = c.req.header("authorization");
-    const bearer = header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1];
+    const bearer = bearerTokenOf(header);
     const queryToken = takesQueryToken(c.req.method, requestPath) ? c.req.query("token") : undefined;
     if (matches(bearer) || matches(queryToken)) return next();
 

@@ -1,7 +1,9 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
 import { type Logger, silentLogger } from "../shared/logger.ts";
+import { responseCacheOf } from "./response-cache.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any Hono app can be served, whatever its environment.
 type AnyHono = Hono<any, any, any>;
@@ -35,8 +37,10 @@ function urlOf(host: string, port: number): string {
 }
 
 /**
- * Serves `app` with @hono/node-server and resolves once the server listens. Rejects when the
- * port cannot be bound (for example EADDRINUSE).
+ * Serves `app` with @hono/node-server's request listener and resolves once the server listens.
+ * When `createApp` registered a response cache for `app`, the cache serves the requests whose
+ * responses it has stored, before the app sees them. Rejects when the port cannot be bound (for
+ * example EADDRINUSE).
  */
 export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const logger = (options.logger ?? silentLogger).child({ module: "http-server" });
@@ -47,36 +51,43 @@ export function startHttpServer(options: HttpServerOptions): Promise<HttpServer>
     );
   }
 
-  return new Promise((resolve, reject) => {
-    const server = serve(
-      { fetch: options.app.fetch, hostname: options.host, port: options.port },
-      (info: AddressInfo) => {
-        server.off("error", reject);
-        const url = urlOf(options.host, info.port);
-        let closing: Promise<void> | undefined;
-        logger.info({ url }, "HTTP server listening");
+  const cache = responseCacheOf(options.app);
+  const appListener = getRequestListener(cache ? cache.wrapFetch(options.app.fetch) : options.app.fetch, {
+    hostname: options.host,
+  });
+  const server = createServer((request, response) => {
+    if (cache?.respond(request, response)) return;
+    void appListener(request, response);
+  });
 
-        resolve({
-          url,
-          port: info.port,
-          close() {
-            closing ??= new Promise<void>((done, fail) => {
-              server.close((error) => {
-                if (error) {
-                  fail(error);
-                  return;
-                }
-                logger.info({ url }, "HTTP server stopped");
-                done();
-              });
-              // Node 19+ does this inside close() too. The explicit call keeps an idle keep-alive socket from delaying it.
-              if ("closeIdleConnections" in server) server.closeIdleConnections();
+  return new Promise((resolve, reject) => {
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      const info = server.address() as AddressInfo;
+      const url = urlOf(options.host, info.port);
+      let closing: Promise<void> | undefined;
+      logger.info({ url }, "HTTP server listening");
+
+      resolve({
+        url,
+        port: info.port,
+        close() {
+          closing ??= new Promise<void>((done, fail) => {
+            server.close((error) => {
+              if (error) {
+                fail(error);
+                return;
+              }
+              logger.info({ url }, "HTTP server stopped");
+              done();
             });
-            return closing;
-          },
-        });
-      },
-    );
+            // Node 19+ does this inside close() too. The explicit call keeps an idle keep-alive socket from delaying it.
+            if ("closeIdleConnections" in server) server.closeIdleConnections();
+          });
+          return closing;
+        },
+      });
+    });
     server.once("error", reject);
   });
 }

@@ -420,3 +420,56 @@ test("lists as many projects as the totals show while a rebuild commits", async 
     await small.close();
   }
 });
+
+test("listProjects follows changes of listed projects", async () => {
+  for (const [id, day] of [
+    ["a", "01"],
+    ["b", "02"],
+  ] as const) {
+    await writeProjectFolder(projectsDir, id, {
+      project: makeProjectFile(id, { created_at: `2025-03-${day}T08:00:00.000Z` }),
+      pipeline: makePipelineFile({ status: "processing", progress: 10 }),
+    });
+    await index.refreshProject(id);
+  }
+  const listed = () =>
+    index.listProjects({ page: 1, size: 10 }).items.map((item) => [item.id, item.progress]);
+  const processing = () => index.listProjects({ page: 1, size: 10, status: "processing" }).pagination.total;
+  const named = (search: string) => index.listProjects({ page: 1, size: 10, search }).pagination.total;
+  assert.deepEqual(listed(), [
+    ["b", 10],
+    ["a", 10],
+  ]);
+  assert.equal(processing(), 2);
+  assert.equal(named("renamed"), 0);
+
+  await writeProjectFolder(projectsDir, "a", {
+    pipeline: makePipelineFile({ status: "processing", progress: 70 }),
+  });
+  await index.refreshProject("a");
+  assert.deepEqual(listed(), [
+    ["b", 10],
+    ["a", 70],
+  ]);
+
+  await writeProjectFolder(projectsDir, "a", {
+    pipeline: makePipelineFile({ status: "completed", current_step: null, progress: 100 }),
+  });
+  await index.refreshProject("a");
+  assert.equal(processing(), 1);
+
+  await writeProjectFolder(projectsDir, "b", {
+    project: makeProjectFile("b", { name: "Renamed talk", created_at: "2025-03-02T08:00:00.000Z" }),
+  });
+  await index.refreshProject("b");
+  assert.equal(named("renamed"), 1);
+
+  await writeProjectFolder(projectsDir, "a", {
+    project: makeProjectFile("a", { created_at: "2025-03-03T08:00:00.000Z" }),
+  });
+  await index.refreshProject("a");
+  assert.deepEqual(
+    listed().map(([id]) => id),
+    ["a", "b"],
+  );
+});

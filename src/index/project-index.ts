@@ -7,7 +7,7 @@ import { deriveProject, InvalidProjectIdError } from "./derive-project.ts";
 import * as queries from "./index-queries.ts";
 import { BucketChanges, clearIndex, markCommit, replaceProjectRecords } from "./index-writes.ts";
 import { bucketOf, FORMAT_KEY, INDEX_FORMAT_VERSION, PROJECT_PREFIX, projectIdOfKey } from "./keys.ts";
-import { type KeyValueStore, openStore } from "./lmdb-store.ts";
+import { type KeyValueStore, openStore, type StoreWriter } from "./lmdb-store.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
 import { findStaleProjects, isFolderReadable, listProjectFolders } from "./project-folders.ts";
 import type {
@@ -100,6 +100,10 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
    * commit number that the same read sees.
    */
   readonly #listOrders = new Map<string, { commit: number; ids: readonly string[] }>();
+  /** Counter that changes whenever a read could return something else; see {@link ProjectIndex.version}. */
+  #version = 0;
+  /** Write transactions started and not yet resolved. */
+  #writes = 0;
   readonly #refreshes = new CoalescingRunner<string, ProjectRecord | null>();
   readonly #inFlight = new Set<Promise<unknown>>();
   #scan: Promise<unknown> = Promise.resolve();
@@ -146,6 +150,17 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   }
 
   /**
+   * A counter that grows after every write transaction, when `offline` flips and at `close()`,
+   * or null while a write transaction runs. A value derived from reads at one version is what
+   * those reads would still return while the version stays the same, so a caller may keep it
+   * until then. During a write it is null, because reads may show the new records before the
+   * write resolves. This holds because only this process writes its index.
+   */
+  get version(): number | null {
+    return this.#writes > 0 ? null : this.#version;
+  }
+
+  /**
    * Derives one project from its files and replaces its records in one transaction, or removes
    * them when the folder is gone. Requests for a project whose refresh has not started yet share
    * that refresh. Resolves with the stored record afterwards.
@@ -173,7 +188,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       );
 
       this.#assertOpen("rebuild");
-      await this.#store.write((writer) => clearIndex(writer));
+      await this.#write((writer) => clearIndex(writer));
       this.#listOrders.clear();
       this.#committedSeq.clear();
       this.#setOnline();
@@ -278,6 +293,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#closed = true;
+      this.#version += 1;
       await Promise.allSettled([...this.#inFlight, this.#scan]);
       await this.#store.close();
       this.#logger.debug("index closed");
@@ -375,7 +391,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     }
     this.#assertOpen("commit derived projects");
 
-    const applied = await this.#store.write((writer) => {
+    const applied = await this.#write((writer) => {
       const buckets = new BucketChanges(writer);
       const done: ProjectChange[] = [];
       for (const { projectId, seq, derived } of pending) {
@@ -421,10 +437,22 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     return folders;
   }
 
+  /** Runs one write transaction and counts it in {@link ProjectIndex.version}. */
+  async #write<T>(work: (writer: StoreWriter) => T): Promise<T> {
+    this.#writes += 1;
+    try {
+      return await this.#store.write(work);
+    } finally {
+      this.#writes -= 1;
+      this.#version += 1;
+    }
+  }
+
   #setOffline(error: unknown): void {
     if (this.#offline) return;
 
     this.#offline = true;
+    this.#version += 1;
     this.#logger.error(
       { err: error, projectsDir: this.projectsDir },
       "projects folder is missing or unreadable; keeping the indexed records until it is back",
@@ -435,6 +463,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     if (!this.#offline) return;
 
     this.#offline = false;
+    this.#version += 1;
     this.#logger.info({ projectsDir: this.projectsDir }, "projects folder is readable again");
   }
 }
