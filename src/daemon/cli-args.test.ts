@@ -216,6 +216,13 @@ test("parseCli words flag errors in Chinese", () => {
   assert.match(settingsErrorOf(["--help=1"], {}, "zh"), /参数 --help 不接受值/);
 });
 
+test("parseCli words flag errors plainly in English", () => {
+  assert.match(settingsErrorOf(["--bogus"]), /^Unknown flag --bogus\. Run autoclipd --help/);
+  assert.match(settingsErrorOf(["--port"]), /^Flag --port needs a value\./);
+  assert.match(settingsErrorOf(["serve", "extra"]), /^Unexpected argument extra\./);
+  assert.match(settingsErrorOf(["verify", "extra"], {}, "zh"), /^多余的参数 extra。/);
+});
+
 test("parseCli rejects an unknown flag", () => {
   const message = settingsErrorOf(["--bogus"]);
 

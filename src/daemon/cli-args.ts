@@ -31,6 +31,10 @@ const MESSAGES = {
     unknownCommand: (command: string) =>
       `Unknown command "${command}". Run autoclipd --help to see the commands.`,
     badArgs: (message: string) => `${message}. Run autoclipd --help to see the flags.`,
+    unknownOption: (option: string) => `Unknown flag ${option}`,
+    missingValue: (option: string) => `Flag ${option} needs a value`,
+    unexpectedValue: (option: string) => `Flag ${option} takes no value`,
+    unexpectedPositional: (value: string) => `Unexpected argument ${value}`,
     analyzeFile: "autoclipd analyze needs one subtitle file: autoclipd analyze FILE [--json]",
     setting: (flag: string, env: string, value: string, reason: string) =>
       `  --${flag} (${env}) = ${value}: ${reason}`,
@@ -88,6 +92,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, locale: Locale)
   if (command === "analyze" && (file === undefined || parsed.positionals.length > 2)) {
     throw new SettingsError(messages.analyzeFile);
   }
+  if (command !== "analyze" && file !== undefined) {
+    throw new SettingsError(messages.badArgs(messages.unexpectedPositional(file)));
+  }
 
   const raw: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(SETTING_SPECS)) {
@@ -124,10 +131,12 @@ const ZH_ERROR_MAP = z.locales.zhCN().localeError;
 
 type ArgsError = Error & { code?: string };
 
-/** Words a `node:util` parseArgs error for the user; node's own messages are English only. */
+/**
+ * Words a `node:util` parseArgs error for the user. Node's own messages are English only and
+ * suggest `--` for positional arguments, which this program has no use for.
+ */
 function describeArgsError(error: ArgsError, locale: Locale): string {
-  if (locale === "en") return error.message;
-  const messages = MESSAGES.zh;
+  const messages = MESSAGES[locale];
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? "";
   const option = quoted.split(" ")[0] ?? quoted;
   switch (error.code) {
