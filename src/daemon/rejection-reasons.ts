@@ -92,9 +92,9 @@ export function alreadyIngested(name: string, projectId: string): RejectionReaso
   return {
     code: "VIDEO_ALREADY_INGESTED",
     message: `${name} is already the input of project ${projectId} (same name, same content).`,
-    hint: `To process it again, retry project ${projectId}, or delete that project first and drop the video again.`,
+    hint: `To add a subtitle file, put it into projects/${projectId}/input/ with the video's base name and retry project ${projectId}. To process the video from scratch, delete that project first and drop the video again.`,
     message_zh: `${name} 已是项目 ${projectId} 的输入（名称和内容都相同）。`,
-    hint_zh: `如需重新处理，请重试项目 ${projectId}，或先删除该项目再重新放入视频。`,
+    hint_zh: `如需添加字幕文件，请把与视频同名的字幕放入 projects/${projectId}/input/ 后重试项目 ${projectId}；如需从头处理，请先删除该项目再重新放入视频。`,
   };
 }
 

@@ -25,6 +25,7 @@ import { createLogger, type Logger, silentLogger } from "../shared/logger.ts";
 import { createEmbeddedAnalyzer } from "./analyzer/embedded/index.ts";
 import { generateTestVideo, resolveFfmpegBinaries } from "./ffmpeg.ts";
 import { type PipelineDependencies, runPipeline } from "./pipeline-runner.ts";
+import { prepareRetry } from "./reset-steps.ts";
 
 const binaries = resolveFfmpegBinaries();
 const VIDEO_SECONDS = 100;
@@ -358,6 +359,22 @@ test("runPipeline fails without subtitles", async () => {
   assert.equal(state.steps.transcript?.status, "failed");
   assert.equal(state.steps.outline, undefined);
   assert.equal(await exists(projectPaths(projectDir).file("transcript")), false);
+});
+
+test("runPipeline retry takes a subtitle added to input", async () => {
+  const projectDir = await ingestTalk(null);
+  assert.equal(await runPipeline(projectDir, dependencies(), new AbortController().signal), "failed");
+  const hint = (await readPipeline(projectDir)).error?.hint ?? "";
+  const inputDir = projectPaths(projectDir).input;
+  assert.ok(hint.includes(inputDir), `the hint names the input folder: ${hint}`);
+
+  await writeFile(path.join(inputDir, "talk.srt"), talkSrt());
+  await prepareRetry(projectDir);
+  const result = await runPipeline(projectDir, dependencies(), new AbortController().signal);
+
+  assert.equal(result, "completed");
+  const clips = await readValid(projectPaths(projectDir).file("clipsMetadata"), clipsMetadataSchema);
+  assert.ok(clips.length > 0, "the late subtitle file produced clips");
 });
 
 test("runPipeline fails on subtitles past the end", async () => {

@@ -43,8 +43,8 @@ export class SpeechError extends Error {
 /** Next step after each failure, in both languages. */
 export const SPEECH_HINTS: Record<SpeechErrorCode, BilingualText> = {
   SPEECH_NO_AUDIO: {
-    en: "Speech recognition needs an audio track. Add a subtitle file with the video's base name to the inbox together with the video, then drop the video again.",
-    zh: "语音识别需要音轨。请把与视频同名的字幕文件和视频一起放入收件箱，然后重新放入视频。",
+    en: "Speech recognition needs an audio track. Put a subtitle file with the video's base name into the project's input/ folder, then retry the project.",
+    zh: "语音识别需要音轨。请把与视频同名的字幕文件放入项目的 input/ 文件夹，然后重试项目。",
   },
   SPEECH_UNREACHABLE: {
     en: "Check that the speech server runs and that --speech-base-url points to it, then retry the project. Finished chunks are not sent again.",
@@ -79,8 +79,8 @@ export const SPEECH_HINTS: Record<SpeechErrorCode, BilingualText> = {
     zh: "请使用在 response_format=verbose_json 时返回带时间戳分段的模型和接口（例如 whisper-1），然后重试项目。",
   },
   SPEECH_EMPTY_TRANSCRIPT: {
-    en: "The audio may contain no speech, or the language setting may be wrong. Check --speech-language, or add a subtitle file with the video's base name and drop the video again.",
-    zh: "音频中可能没有语音，或语言设置有误。请检查 --speech-language，或添加与视频同名的字幕文件后重新放入视频。",
+    en: "The audio may contain no speech, or the language setting may be wrong. Check --speech-language, or put a subtitle file with the video's base name into the project's input/ folder and retry the project.",
+    zh: "音频中可能没有语音，或语言设置有误。请检查 --speech-language，或把与视频同名的字幕文件放入项目的 input/ 文件夹后重试项目。",
   },
   SPEECH_PROGRAM_NOT_FOUND: {
     en: "Set --whisper-cpp-path to the whisper.cpp command-line program (whisper-cli), then retry the project.",

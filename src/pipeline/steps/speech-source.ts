@@ -48,9 +48,9 @@ export async function recognizeSpeech(
       status: "failed",
       code: "SPEECH_NO_AUDIO",
       message: `The video ${project.source_file} has no subtitles and no audio track, so speech recognizer ${recognizer.kind} has nothing to transcribe.`,
-      hint: "Add a subtitle file with the video's base name to the inbox together with the video, then drop the video again.",
+      hint: "Put a subtitle file with the video's base name into the project's input/ folder, then retry the project.",
       message_zh: `视频 ${project.source_file} 没有字幕，也没有音轨，语音识别器 ${recognizer.kind} 无法转写。`,
-      hint_zh: "请把与视频同名的字幕文件和视频一起放入收件箱，然后重新放入视频。",
+      hint_zh: "请把与视频同名的字幕文件放入项目的 input/ 文件夹，然后重试项目。",
     };
   }
 

@@ -240,7 +240,7 @@ describe("transcriptStep", () => {
     assert.match(failed.hint, /configure a speech recognizer \(--speech-recognizer openai or whisper-cpp\)/);
     const chinese = failed as { message_zh?: string; hint_zh?: string };
     assert.match(chinese.message_zh ?? "", /talk\.mp4 没有附带字幕文件，且没有字幕流/);
-    assert.match(chinese.hint_zh ?? "", /talk\.srt, talk\.vtt or talk\.ass/);
+    assert.match(chinese.hint_zh ?? "", /talk\.srt、talk\.vtt 或 talk\.ass/);
     assert.match(chinese.hint_zh ?? "", /配置语音识别器/);
     assert.equal(existsSync(project.context.paths.file("transcript")), false);
   });

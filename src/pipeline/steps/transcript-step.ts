@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { TranscriptFile } from "../../../schemas/step-files.ts";
 import { writeJsonAtomic } from "../../project/atomic-write.ts";
@@ -18,6 +18,7 @@ import {
   SubtitleParseError,
   type SubtitleParseErrorCode,
 } from "../subtitles/index.ts";
+import { PARSED_SUBTITLE_EXTENSIONS } from "../subtitles/sniff-format.ts";
 import { recognizeSpeech } from "./speech-source.ts";
 
 /** Subtitle text to parse, from a file beside the video or from a stream inside it. */
@@ -77,19 +78,35 @@ function describeStreams(streams: readonly SubtitleStreamInfo[]): string {
  * Builds the `SUBTITLE_MISSING` outcome for a video without subtitles while speech recognition
  * is off, naming what the video has and both ways to a transcript.
  */
-function subtitleMissing(video: string, streams: readonly SubtitleStreamInfo[]): StepOutcome {
+function subtitleMissing(
+  video: string,
+  inputDir: string,
+  streams: readonly SubtitleStreamInfo[],
+): StepOutcome {
   const base = path.parse(video).name;
   const found = describeFound(streams);
-  const files = `${base}.srt, ${base}.vtt or ${base}.ass`;
+  const files = `${base}.srt, ${base}.vtt or ${base}.ass; .ssa, .sbv and .sub work too`;
+  const filesZh = `${base}.srt、${base}.vtt 或 ${base}.ass；.ssa、.sbv 和 .sub 也可以`;
 
   return {
     status: "failed",
     code: "SUBTITLE_MISSING",
     message: `The video ${video} came without a subtitle file and has ${found.en}, so there is no transcript.`,
-    hint: `Either put a subtitle file with the video's base name (${files}) into the inbox together with the video and drop the video again, or configure a speech recognizer (--speech-recognizer openai or whisper-cpp) and retry the project.`,
+    hint: `Either put a subtitle file with the video's base name (${files}) into ${inputDir} and retry the project, or configure a speech recognizer (--speech-recognizer openai or whisper-cpp) and retry the project.`,
     message_zh: `视频 ${video} 没有附带字幕文件，且${found.zh}，因此没有文字稿。`,
-    hint_zh: `可以把与视频同名的字幕文件（${files}）和视频一起放入收件箱并重新放入视频，或者配置语音识别器（--speech-recognizer openai 或 whisper-cpp）后重试项目。`,
+    hint_zh: `可以把与视频同名的字幕文件（${filesZh}）放入 ${inputDir} 后重试项目，或者配置语音识别器（--speech-recognizer openai 或 whisper-cpp）后重试项目。`,
   };
+}
+
+/**
+ * Finds a subtitle file with the video's base name in `input/` that arrived after ingest, as the
+ * `SUBTITLE_MISSING` hint asks for. The speech recognizer's own `transcript.srt` is not taken,
+ * unless the video itself is named `transcript`.
+ */
+async function findLateSubtitle(inputDir: string, video: string): Promise<string | undefined> {
+  const base = path.parse(video).name;
+  const names = new Set(await readdir(inputDir));
+  return PARSED_SUBTITLE_EXTENSIONS.map((extension) => `${base}${extension}`).find((name) => names.has(name));
 }
 
 /**
@@ -105,7 +122,7 @@ async function extractEmbedded(context: StepContext): Promise<SubtitleSource | S
   const stream = subtitleStreams.find((candidate) => TEXT_SUBTITLE_CODECS.has(candidate.codec));
   if (!stream) {
     if (context.speech) return recognizeSpeech(context, context.speech);
-    return subtitleMissing(project.source_file, subtitleStreams);
+    return subtitleMissing(project.source_file, paths.input, subtitleStreams);
   }
 
   const extension = stream.codec === "ass" || stream.codec === "ssa" ? "ass" : "srt";
@@ -129,11 +146,17 @@ async function extractEmbedded(context: StepContext): Promise<SubtitleSource | S
 }
 
 async function findSource(context: StepContext): Promise<SubtitleSource | StepOutcome> {
-  const { project, paths } = context;
-  if (!project.subtitle_file) return extractEmbedded(context);
+  const { project, paths, logger } = context;
+  let subtitleFile: string | null | undefined = project.subtitle_file;
+  if (!subtitleFile) {
+    subtitleFile = await findLateSubtitle(paths.input, project.source_file);
+    if (subtitleFile)
+      logger.info({ file: subtitleFile }, "using a subtitle file added to input/ after ingest");
+  }
+  if (!subtitleFile) return extractEmbedded(context);
 
-  const bytes = await readFile(path.join(paths.input, project.subtitle_file));
-  return { bytes, fileName: project.subtitle_file, recordedAs: project.subtitle_file };
+  const bytes = await readFile(path.join(paths.input, subtitleFile));
+  return { bytes, fileName: subtitleFile, recordedAs: subtitleFile };
 }
 
 /**

@@ -31,6 +31,9 @@ const FORMAT_BY_EXTENSION: Record<string, SubtitleFormat> = {
   ".sbv": "sbv",
 };
 
+/** File extensions of the subtitle formats that have a parser, with their dot. */
+export const PARSED_SUBTITLE_EXTENSIONS: readonly string[] = Object.keys(FORMAT_BY_EXTENSION);
+
 /** Subtitle formats that are recognised by extension but have no parser. */
 const UNSUPPORTED_BY_EXTENSION: Record<string, string> = {
   ".smi": "SAMI",
