@@ -392,6 +392,8 @@ test("runPipeline fails on subtitles past the end", async () => {
   assert.equal(state.status, "failed");
   assert.equal(state.error?.step, "transcript");
   assert.equal(state.error?.code, "SUBTITLE_PAST_VIDEO_END");
+  assert.match(state.error?.message_zh ?? "", /10 条字幕中有 9 条在视频结束后才开始/);
+  assert.match(state.error?.hint_zh ?? "", /字幕文件属于这个视频/);
   assert.match(state.error?.message ?? "", /9 of 10 cues/);
   assert.ok((state.error?.hint ?? "").length > 0, "hint is empty");
   assert.equal(await exists(projectPaths(projectDir).file("transcript")), false);

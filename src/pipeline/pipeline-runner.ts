@@ -317,6 +317,8 @@ function unexpectedFailure(error: unknown): StepOutcome {
       code: "DISK_FULL",
       message: `The disk of the data folder ran out of space: ${detail}`,
       hint: "Free space on the disk that holds the data folder (clips and collections together need about twice the video's size), then retry the project.",
+      message_zh: "数据文件夹所在的磁盘空间已满。",
+      hint_zh: "请清理数据文件夹所在磁盘的空间（切片和合集合计约需视频大小的两倍），然后重试项目。",
     };
   }
 
@@ -330,5 +332,13 @@ function unexpectedFailure(error: unknown): StepOutcome {
     typeof fields.hint === "string"
       ? fields.hint
       : "See the daemon log for details; fix the cause, then retry the project.";
-  return { status: "failed", code, message, hint };
+  // NOTE: errors from other modules carry English text only; the Chinese hint stays generic.
+  return {
+    status: "failed",
+    code,
+    message,
+    hint,
+    message_zh: `处理失败（${code}）：${message}`,
+    hint_zh: "详情请查看守护进程日志；排除原因后重试项目。",
+  };
 }

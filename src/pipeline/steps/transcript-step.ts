@@ -41,15 +41,44 @@ const MAX_OVERRUN_SHARE = 0.2;
 /** Base name of the file that an embedded subtitle stream is extracted to, in `metadata/`. */
 const EMBEDDED_SUBTITLE_BASE = "embedded_subtitles";
 
-const PARSE_HINTS: Record<SubtitleParseErrorCode, string> = {
-  SUBTITLE_UNREADABLE:
-    "Check that the subtitle file is complete and in SRT, WebVTT, ASS/SSA, MicroDVD or SBV format, or convert it to SRT.",
-  SUBTITLE_EMPTY: "Use a subtitle file whose cues contain the spoken text.",
-  SUBTITLE_UNSUPPORTED_FORMAT: "Convert the subtitle file to SRT, for example with ffmpeg, and add it again.",
+const PARSE_HINTS: Record<SubtitleParseErrorCode, { en: string; zh: string }> = {
+  SUBTITLE_UNREADABLE: {
+    en: "Check that the subtitle file is complete and in SRT, WebVTT, ASS/SSA, MicroDVD or SBV format, or convert it to SRT.",
+    zh: "请检查字幕文件是否完整，格式是否为 SRT、WebVTT、ASS/SSA、MicroDVD 或 SBV，或将其转换为 SRT。",
+  },
+  SUBTITLE_EMPTY: {
+    en: "Use a subtitle file whose cues contain the spoken text.",
+    zh: "请使用字幕条中含有说话内容的字幕文件。",
+  },
+  SUBTITLE_UNSUPPORTED_FORMAT: {
+    en: "Convert the subtitle file to SRT, for example with ffmpeg, and add it again.",
+    zh: "请把字幕文件转换为 SRT（例如用 ffmpeg），然后重新添加。",
+  },
 };
 
-function failed(code: string, message: string, hint: string): StepOutcome {
-  return { status: "failed", code, message, hint };
+/**
+ * Chinese summaries of the parse failures. The English message carries the parser's detail,
+ * which stays in the log and in `message`; the Chinese one names the file and the kind of failure.
+ */
+const PARSE_MESSAGES_ZH: Record<SubtitleParseErrorCode, (file: string) => string> = {
+  SUBTITLE_UNREADABLE: (file) => `无法读取字幕文件 ${file}：没有找到可用的字幕条。`,
+  SUBTITLE_EMPTY: (file) => `字幕文件 ${file} 的字幕条都是空的。`,
+  SUBTITLE_UNSUPPORTED_FORMAT: (file) => `字幕文件 ${file} 的格式不受支持。`,
+};
+
+function failed(
+  code: string,
+  message: { en: string; zh: string },
+  hint: { en: string; zh: string },
+): StepOutcome {
+  return {
+    status: "failed",
+    code,
+    message: message.en,
+    hint: hint.en,
+    message_zh: message.zh,
+    hint_zh: hint.zh,
+  };
 }
 
 /** Describes the subtitle streams for {@link subtitleMissing}'s message, in English and Chinese. */
@@ -199,7 +228,11 @@ export const transcriptStep: PipelineStep = {
       parsed = parseSubtitle(source.bytes, source.fileName, { fps });
     } catch (error) {
       if (error instanceof SubtitleParseError)
-        return failed(error.code, error.message, PARSE_HINTS[error.code]);
+        return failed(
+          error.code,
+          { en: error.message, zh: PARSE_MESSAGES_ZH[error.code](source.recordedAs) },
+          PARSE_HINTS[error.code],
+        );
       throw error;
     }
 
@@ -214,8 +247,14 @@ export const transcriptStep: PipelineStep = {
       const last = parsed.cues.at(-1)?.end ?? 0;
       return failed(
         "SUBTITLE_PAST_VIDEO_END",
-        `The subtitles run to ${last.toFixed(1)} s but the video is only ${duration.toFixed(1)} s long; ${overrun} of ${parsed.cues.length} cues start after the video ends.`,
-        "Check that the subtitle file belongs to this video (same base name) and has the right timing.",
+        {
+          en: `The subtitles run to ${last.toFixed(1)} s but the video is only ${duration.toFixed(1)} s long; ${overrun} of ${parsed.cues.length} cues start after the video ends.`,
+          zh: `字幕一直到 ${last.toFixed(1)} 秒，但视频只有 ${duration.toFixed(1)} 秒长；${parsed.cues.length} 条字幕中有 ${overrun} 条在视频结束后才开始。`,
+        },
+        {
+          en: "Check that the subtitle file belongs to this video (same base name) and has the right timing.",
+          zh: "请确认字幕文件属于这个视频（同名），并且时间轴正确。",
+        },
       );
     }
 

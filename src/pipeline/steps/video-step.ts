@@ -36,6 +36,8 @@ function mismatchOutcome(error: RenderMismatchError): StepOutcome {
     code: error.code,
     message: error.message,
     hint: "Check that the source video plays to its end, with a constant frame rate and audio that starts with the video, then retry the project.",
+    message_zh: `渲染出的切片与计划不符：${error.message}`,
+    hint_zh: "请确认源视频能完整播放到结尾、帧率恒定、音频与视频同时开始，然后重试项目。",
   };
 }
 
