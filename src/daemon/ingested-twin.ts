@@ -38,6 +38,9 @@ async function sameContent(a: string, b: string): Promise<boolean> {
   }
 }
 
+/** Project folders whose `input/` file is stat-ed at once; 10,000 one after another took seconds. */
+const STAT_BATCH = 64;
+
 /**
  * Returns the id of a project whose `input/` contains a file with the video's name and the same
  * bytes, or null. A dropped copy under another name is not found: only the name is looked up
@@ -49,16 +52,23 @@ export async function findIngestedTwin(videoPath: string, projectsDir: string): 
   if (size === null) return null;
 
   const entries = await readdir(projectsDir, { withFileTypes: true });
-  for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
+  const folders = entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
+    .map((entry) => entry.name);
 
-    const candidate = path.join(projectsDir, entry.name, "input", name);
-    if ((await sizeOf(candidate)) !== size) continue;
-    try {
-      if (await sameContent(videoPath, candidate)) return entry.name;
-    } catch (error) {
-      // A project deleted meanwhile is no twin.
-      if (!isNotFound(error)) throw error;
+  for (let start = 0; start < folders.length; start += STAT_BATCH) {
+    const batch = folders.slice(start, start + STAT_BATCH);
+    const sizes = await Promise.all(
+      batch.map((folder) => sizeOf(path.join(projectsDir, folder, "input", name)).catch(() => null)),
+    );
+    for (const [offset, folder] of batch.entries()) {
+      if (sizes[offset] !== size) continue;
+      try {
+        if (await sameContent(videoPath, path.join(projectsDir, folder, "input", name))) return folder;
+      } catch (error) {
+        // A project deleted meanwhile is no twin.
+        if (!isNotFound(error)) throw error;
+      }
     }
   }
   return null;
