@@ -160,7 +160,7 @@ export async function rejectFile(
     try {
       await moveFile(sidecar, path.join(layout.rejected, sidecarName));
     } catch (error) {
-      // Someone took the sidecar away meanwhile; the video's rejection still stands.
+      // A sidecar removed meanwhile does not undo the video's rejection.
       if (isNotFound(error)) continue;
       throw error;
     }

@@ -14,8 +14,8 @@ export type VideoCheck = { kind: "usable"; media: MediaInfo } | { kind: "unusabl
 const UNKNOWN_CODECS = new Set(["unknown", "none", ""]);
 
 /**
- * Probes `file` with ffprobe and tells whether ingest can turn it into a project: it must be
- * readable media with a video stream in a codec ffmpeg decodes. `name` is the file name used
+ * Probes `file` with ffprobe and returns whether ingest can turn it into a project. A usable
+ * file is readable media with a video stream in a codec that ffmpeg decodes. `name` is the file name used
  * in the reason, so a staged upload under a temporary name is reported by the name the user
  * gave. Raises only when ffprobe itself cannot run.
  */

@@ -90,7 +90,7 @@ function baseNameOf(filename: string): string {
 /**
  * Builds `POST /api/v1/projects/upload`. The multipart body is streamed to hidden temporary
  * files in `inbox/`, which the inbox ignores. When the app has ffprobe, the video is probed
- * there with the ingest's check, and one ingest would reject is answered with a 422 and
+ * there with the ingest's check, and a video that ingest would reject gets a 422 and is
  * deleted. A usable upload is renamed into place: the subtitle first, the sidecar `NAME.json`
  * with the project name and category next, the video last. The inbox then ingests it like a
  * copied file, so the response is a 202 before the project exists.
@@ -149,8 +149,8 @@ export function uploadRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
       const video = upload.files.video_file;
       if (!video) throw new Error("video_file passed validation but was not received");
 
-      // The staged video gets the ingest's own check, so a file ingest would reject is
-      // refused here, while the uploader still waits for an answer.
+      // The staged video gets the ingest's own check, so a file that ingest would reject is
+      // rejected here, while the client still waits for the response.
       if (binaries) {
         const check = await checkVideo(video.temp, binaries, path.basename(parsed.video_file.filename));
         if (check.kind === "unusable") {

@@ -207,7 +207,7 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
     assert.equal(record.code, "VIDEO_MISSING_FOR_SIDECAR");
   });
 
-  it("bad video takes its same-named subtitle and .json into rejected/", async () => {
+  it("bad video takes its sidecars along", async () => {
     await dropContent(dataDir, "paired bad.srt", fixtures.talkSrt);
     await dropContent(
       dataDir,
