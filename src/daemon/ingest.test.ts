@@ -253,6 +253,42 @@ test("ingestVideo rejects a text file", async () => {
   assert.deepEqual(await readdir(layout.projects), []);
 });
 
+test("rejected video takes every same-named sidecar", async () => {
+  await writeFile(path.join(layout.inbox, "talk.mp4"), "not a video\n");
+  await writeFile(path.join(layout.inbox, "talk.srt"), SRT);
+  await writeFile(path.join(layout.inbox, "talk.vtt"), "WEBVTT\n");
+  await writeFile(path.join(layout.inbox, "talk.json"), JSON.stringify({ name: "Talk" }));
+  await writeFile(path.join(layout.inbox, "talker.srt"), SRT);
+
+  const result = await ingestVideo(path.join(layout.inbox, "talk.mp4"), dependencies());
+
+  assert.equal(result.kind, "rejected");
+  assert.deepEqual((await readdir(layout.inbox)).sort(), ["rejected", "talker.srt"]);
+  const report = await readErrorReport("talk.mp4");
+  assert.equal(report.files[0], "talk.mp4");
+  assert.equal(report.files[1], "talk.srt", "the subtitle ingest would use comes first");
+  assert.deepEqual([...report.files].sort(), ["talk.json", "talk.mp4", "talk.srt", "talk.vtt"]);
+  assert.deepEqual((await readdir(layout.rejected)).sort(), [
+    "talk.json",
+    "talk.mp4",
+    "talk.mp4.error.json",
+    "talk.srt",
+    "talk.vtt",
+  ]);
+});
+
+test("rejected video leaves sidecars to a same-named video", async () => {
+  await writeFile(path.join(layout.inbox, "talk.mp4"), "not a video\n");
+  await copyFile(sampleVideo, path.join(layout.inbox, "talk.mkv.part"));
+  await writeFile(path.join(layout.inbox, "talk.json"), JSON.stringify({ name: "Talk" }));
+
+  const result = await ingestVideo(path.join(layout.inbox, "talk.mp4"), dependencies());
+
+  assert.equal(result.kind, "rejected");
+  assert.deepEqual((await readdir(layout.inbox)).sort(), ["rejected", "talk.json", "talk.mkv.part"]);
+  assert.deepEqual((await readErrorReport("talk.mp4")).files, ["talk.mp4"]);
+});
+
 test("ingestVideo rejects an empty file", async () => {
   await writeFile(path.join(layout.inbox, "empty.mp4"), "");
 

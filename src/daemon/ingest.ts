@@ -3,7 +3,7 @@ import { lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { PipelineFile } from "../../schemas/pipeline.ts";
 import type { ProjectFile } from "../../schemas/project.ts";
-import { type FfmpegBinaries, ProbeError, probeMedia } from "../pipeline/ffmpeg.ts";
+import type { FfmpegBinaries } from "../pipeline/ffmpeg.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { type DataLayout, projectPaths, TEMP_PROJECT_PREFIX } from "../project/layout.ts";
 import { BUILD_LOCK_SUFFIX, lockBuild, ProjectLockedError } from "../project/lock.ts";
@@ -11,20 +11,10 @@ import { moveFile } from "../project/move-file.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { findIngestedTwin } from "./ingested-twin.ts";
-import { classifyInboxFile, SUBTITLE_EXTENSIONS } from "./media-types.ts";
+import { classifyInboxFile, SUBTITLE_EXTENSIONS, videoBaseName } from "./media-types.ts";
 import { readProjectSidecar } from "./project-sidecar.ts";
-import {
-  alreadyIngested,
-  ingestFailed,
-  type RejectionReason,
-  symlinkRejected,
-  unreadableMedia,
-  videoCodecUnsupported,
-  videoStreamMissing,
-} from "./rejection-reasons.ts";
-
-/** Codec names ffprobe gives a stream it has no decoder for. */
-const UNKNOWN_CODECS = new Set(["unknown", "none", ""]);
+import { alreadyIngested, ingestFailed, type RejectionReason, symlinkRejected } from "./rejection-reasons.ts";
+import { checkVideo } from "./video-check.ts";
 
 export interface IngestDependencies {
   layout: DataLayout;
@@ -71,6 +61,28 @@ async function findSubtitle(videoPath: string): Promise<string | null> {
     if (normalised) return path.join(folder, normalised);
   }
   return null;
+}
+
+/**
+ * Lists the files that belong to a rejected video: its subtitle and every other subtitle or
+ * `NAME.json` with its base name, so they leave the inbox with it instead of waiting there
+ * for a video that already came. When another video, or a download of one, has the same base
+ * name, only the already chosen subtitle goes: the rest may belong to that video.
+ */
+async function sidecarsOf(videoPath: string, subtitle: string | null): Promise<string[]> {
+  const folder = path.dirname(videoPath);
+  const name = path.basename(videoPath);
+  const base = path.basename(name, path.extname(name));
+  const names = await readdir(folder);
+  const chosen = subtitle ? [subtitle] : [];
+  if (names.some((other) => other !== name && videoBaseName(other) === base)) return chosen;
+
+  const sameBase = names
+    .filter(
+      (other) => classifyInboxFile(other) === "sidecar" && path.basename(other, path.extname(other)) === base,
+    )
+    .map((other) => path.join(folder, other));
+  return [...chosen, ...sameBase.filter((file) => file !== subtitle)];
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -126,10 +138,13 @@ async function freeName(folder: string, name: string, reserveBytes = 0): Promise
   }
 }
 
-/** Moves a file and its subtitle to `inbox/rejected/` with `NAME.error.json` beside it. */
+/**
+ * Moves a file and its sidecars (subtitles, `NAME.json`) to `inbox/rejected/` with one
+ * `NAME.error.json` beside them that lists every moved file.
+ */
 export async function rejectFile(
   file: string,
-  subtitle: string | null,
+  sidecars: readonly string[] | null,
   reason: RejectionReason,
   dependencies: IngestDependencies,
 ): Promise<void> {
@@ -140,10 +155,16 @@ export async function rejectFile(
   const name = await freeName(layout.rejected, path.basename(file), ERROR_FILE_SUFFIX.length);
   await moveFile(file, path.join(layout.rejected, name));
   const moved = [name];
-  if (subtitle) {
-    const subtitleName = await freeName(layout.rejected, path.basename(subtitle));
-    await moveFile(subtitle, path.join(layout.rejected, subtitleName));
-    moved.push(subtitleName);
+  for (const sidecar of sidecars ?? []) {
+    const sidecarName = await freeName(layout.rejected, path.basename(sidecar));
+    try {
+      await moveFile(sidecar, path.join(layout.rejected, sidecarName));
+    } catch (error) {
+      // A sidecar removed meanwhile does not undo the video's rejection.
+      if (isNotFound(error)) continue;
+      throw error;
+    }
+    moved.push(sidecarName);
   }
 
   await writeJsonAtomic(path.join(layout.rejected, `${name}${ERROR_FILE_SUFFIX}`), {
@@ -152,7 +173,10 @@ export async function rejectFile(
     ...reason,
     rejected_at: new Date().toISOString(),
   });
-  logger.warn({ file: path.basename(file), code: reason.code, reason: reason.message }, "file rejected");
+  logger.warn(
+    { file: path.basename(file), sidecars: moved.slice(1), code: reason.code, reason: reason.message },
+    "file rejected",
+  );
 }
 
 /**
@@ -175,27 +199,28 @@ export async function ingestVideo(
     throw error;
   }
 
-  if (stats.isSymbolicLink()) return reject(videoPath, null, symlinkRejected(name), dependencies);
-
   const subtitle = await findSubtitle(videoPath);
-  let media: Awaited<ReturnType<typeof probeMedia>>;
-  try {
-    media = await probeMedia(videoPath, binaries);
-  } catch (error) {
-    if (!(error instanceof ProbeError)) throw error;
+  if (stats.isSymbolicLink()) {
+    return reject(videoPath, await sidecarsOf(videoPath, subtitle), symlinkRejected(name), dependencies);
+  }
+
+  const check = await checkVideo(videoPath, binaries);
+  if (check.kind === "unusable") {
     // A file renamed away meanwhile, by another daemon sharing the inbox, is not unreadable.
     if (!(await exists(videoPath))) return { kind: "gone" };
-    return reject(videoPath, subtitle, unreadableMedia(name, error.detail), dependencies);
+    return reject(videoPath, await sidecarsOf(videoPath, subtitle), check.reason, dependencies);
   }
-
-  if (!media.hasVideo) return reject(videoPath, subtitle, videoStreamMissing(name), dependencies);
-  const codec = media.videoCodec ?? "";
-  if (UNKNOWN_CODECS.has(codec)) {
-    return reject(videoPath, subtitle, videoCodecUnsupported(name, codec || "none"), dependencies);
-  }
+  const { media } = check;
 
   const twin = await findIngestedTwin(videoPath, layout.projects);
-  if (twin) return reject(videoPath, subtitle, alreadyIngested(name, twin), dependencies);
+  if (twin) {
+    return reject(
+      videoPath,
+      await sidecarsOf(videoPath, subtitle),
+      alreadyIngested(name, twin),
+      dependencies,
+    );
+  }
 
   const sidecar = await readProjectSidecar(videoPath);
   if ("invalid" in sidecar) {
@@ -273,8 +298,13 @@ export async function ingestVideo(
     );
     const returned = await restoreToInbox(tempDir, moved, layout, logger);
     const back = returned.get(name) ?? videoPath;
-    const backSubtitle = subtitle ? (returned.get(path.basename(subtitle)) ?? subtitle) : null;
-    return reject(back, backSubtitle, ingestFailed(name, (error as Error).message), dependencies);
+    // Sidecars the failure left in the inbox, and those it returned there, go with the video.
+    const unmoved = [subtitle, sidecar.file].filter(
+      (file): file is string => file !== null && !moved.includes(path.basename(file)),
+    );
+    const returnedSidecars = [...returned].filter(([input]) => input !== name).map(([, target]) => target);
+    const backSidecars = [...returnedSidecars, ...unmoved];
+    return reject(back, backSidecars, ingestFailed(name, (error as Error).message), dependencies);
   } finally {
     await release();
   }
@@ -288,11 +318,11 @@ export async function ingestVideo(
 
 async function reject(
   file: string,
-  subtitle: string | null,
+  sidecars: readonly string[],
   reason: RejectionReason,
   dependencies: IngestDependencies,
 ): Promise<IngestResult> {
-  await rejectFile(file, subtitle, reason, dependencies);
+  await rejectFile(file, sidecars, reason, dependencies);
   return { kind: "rejected", reason };
 }
 

@@ -1,3 +1,4 @@
+import type { RejectionReason } from "../daemon/rejection-reasons.ts";
 import type { Locale } from "../shared/locale.ts";
 
 /**
@@ -111,6 +112,12 @@ export const MESSAGES = {
       `The upload is larger than the limit of ${params.limit}, so it was discarded. Upload a smaller file, or copy it into the inbox folder directly.`,
     zh: (params: { limit: string }) =>
       `上传内容超过 ${params.limit} 的上限，已被丢弃。请上传更小的文件，或直接将文件复制到 inbox 文件夹。`,
+  },
+  UPLOAD_NOT_A_VIDEO: {
+    en: (params: { reason: RejectionReason }) =>
+      `${params.reason.message} ${params.reason.hint} The upload was discarded (${params.reason.code}).`,
+    zh: (params: { reason: RejectionReason }) =>
+      `${params.reason.message_zh}${params.reason.hint_zh}上传内容已丢弃（${params.reason.code}）。`,
   },
   REQUEST_TOO_LARGE: {
     en: (params: { limit: string }) => `The request body is larger than the limit of ${params.limit}.`,

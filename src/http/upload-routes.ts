@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { VIDEO_CATEGORIES } from "../../schemas/project.ts";
 import { SUBTITLE_EXTENSIONS, VIDEO_EXTENSIONS } from "../daemon/media-types.ts";
+import { checkVideo } from "../daemon/video-check.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { safeFileTitle } from "../project/safe-name.ts";
 import { isNotFound } from "../shared/fs-errors.ts";
@@ -88,12 +89,14 @@ function baseNameOf(filename: string): string {
 
 /**
  * Builds `POST /api/v1/projects/upload`. The multipart body is streamed to hidden temporary
- * files in `inbox/`, then renamed into place: the subtitle first, the sidecar `NAME.json` with
- * the project name and category next, the video last. The inbox then ingests it like a copied
- * file, so the response is a 202 before the project exists.
+ * files in `inbox/`, which the inbox ignores. When the app has ffprobe, the video is probed
+ * there with the ingest's check, and a video that ingest would reject gets a 422 and is
+ * deleted. A usable upload is renamed into place: the subtitle first, the sidecar `NAME.json`
+ * with the project name and category next, the video last. The inbox then ingests it like a
+ * copied file, so the response is a 202 before the project exists.
  */
 export function uploadRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
-  const { layout, logger, maxUploadBytes } = dependencies;
+  const { layout, logger, maxUploadBytes, binaries } = dependencies;
   const routes = new Hono<AppEnv>({ strict: false });
   // Base names chosen by uploads still being renamed into the inbox by this process.
   // NOTE: another daemon sharing the inbox can still pick the same free name at the same moment.
@@ -145,6 +148,19 @@ export function uploadRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
       );
       const video = upload.files.video_file;
       if (!video) throw new Error("video_file passed validation but was not received");
+
+      // The staged video gets the ingest's own check, so a file that ingest would reject is
+      // rejected here, while the client still waits for the response.
+      if (binaries) {
+        const check = await checkVideo(video.temp, binaries, path.basename(parsed.video_file.filename));
+        if (check.kind === "unusable") {
+          logger.info(
+            { uploadId: upload.id, code: check.reason.code, reason: check.reason.message },
+            "upload refused: not a usable video",
+          );
+          throw new HttpError(422, "UPLOAD_NOT_A_VIDEO", { reason: check.reason });
+        }
+      }
 
       base = await freeBaseName(layout.inbox, baseNameOf(parsed.video_file.filename), reserved);
       reserved.add(base);

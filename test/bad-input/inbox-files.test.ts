@@ -207,6 +207,40 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
     assert.equal(record.code, "VIDEO_MISSING_FOR_SIDECAR");
   });
 
+  it("bad video takes its sidecars along", async () => {
+    await dropContent(dataDir, "paired bad.srt", fixtures.talkSrt);
+    await dropContent(
+      dataDir,
+      "paired bad.json",
+      JSON.stringify({ name: "Paired", video_category: "speech" }),
+    );
+    await dropContent(dataDir, "paired bad.mp4", "this text is not a video\n");
+
+    const record = await waitForRejection(daemon, dataDir, "paired bad.mp4");
+    assert.equal(record.code, "MEDIA_UNREADABLE");
+    assert.deepEqual([...record.files].sort(), ["paired bad.json", "paired bad.mp4", "paired bad.srt"]);
+    const inboxNames = await listFolder(inbox);
+    assert.ok(!inboxNames.some((name) => name.startsWith("paired bad")), `inbox still holds ${inboxNames}`);
+    const rejectedNames = await listFolder(path.join(inbox, "rejected"));
+    for (const name of ["paired bad.mp4", "paired bad.srt", "paired bad.json", "paired bad.mp4.error.json"]) {
+      assert.ok(rejectedNames.includes(name), `${name} is in rejected/`);
+    }
+
+    // A subtitle dropped after the pair is rejected once its own wait is over; by then the
+    // pair's sidecars would have been rejected too, had they stayed behind.
+    await dropContent(dataDir, "paired marker.srt", fixtures.talkSrt);
+    const marker = await waitForRejection(daemon, dataDir, "paired marker.srt", 60_000);
+    assert.equal(marker.code, "VIDEO_MISSING_FOR_SIDECAR");
+    const records = (await listFolder(path.join(inbox, "rejected"))).filter((name) =>
+      name.endsWith(".error.json"),
+    );
+    assert.deepEqual(
+      records.filter((name) => name.startsWith("paired bad")),
+      ["paired bad.mp4.error.json"],
+      "one rejection record explains the video and its sidecars",
+    );
+  });
+
   it("subtitle whose video comes late is used", async () => {
     await dropContent(dataDir, "late video.srt", fixtures.talkSrt);
     await new Promise((resolve) => setTimeout(resolve, (SIDECAR_WAIT_SECONDS * 1000) / 2));
