@@ -185,7 +185,7 @@ describe("dashboard in a browser", { timeout: 400_000, skip: browserSkipReason()
     await page.locator(".drop-zone").dispatchEvent("drop", { dataTransfer: transfer });
     assert.equal(
       await page
-        .getByLabel("Subtitle file (.srt, .vtt, .ass)")
+        .getByLabel("Subtitle file (.srt, .vtt, .ass, .ssa, .sbv, .sub)")
         .evaluate((input) => (input as HTMLInputElement).files?.[0]?.name),
       "talk.zh.srt",
     );
@@ -349,10 +349,11 @@ describe("dashboard in a browser", { timeout: 400_000, skip: browserSkipReason()
 
     await failed.getByRole("link", { name: "没有字幕" }).click();
     await page.locator(".project-header .failure").waitFor();
-    await page.getByText("This project has no clips yet.").waitFor();
+    await page.getByText("No clips, because processing failed.").waitFor();
+    assert.equal(await page.getByText("They appear when processing ends").count(), 0);
     await saveScreenshot(page, "project-error-en");
     await page.getByLabel("Language").selectOption("zh-CN");
-    await page.getByText("此项目还没有切片").waitFor();
+    await page.getByText("没有切片，因为处理失败了。").waitFor();
     await saveScreenshot(page, "project-error-zh");
     await page.getByLabel("语言").selectOption("en");
 

@@ -59,12 +59,12 @@ export default {
   "error.SUBTITLE_MISSING.message":
     "The video came without a subtitle file and has no subtitle stream, so there is no transcript.",
   "error.SUBTITLE_MISSING.hint":
-    "Put a subtitle file with the video's base name (.srt, .vtt or .ass) into the inbox together with the video, then drop the video again.",
+    "Put a subtitle file with the video's base name (.srt, .vtt, .ass, .ssa, .sbv or .sub) into the inbox together with the video and drop the video again, or start the daemon with a speech recognizer (--speech-recognizer) and retry.",
   "upload.heading": "Add a video",
   "upload.drop": "Drag a video and its subtitle file here",
   "upload.or": "or choose the files:",
   "upload.video": "Video file",
-  "upload.subtitle": "Subtitle file (.srt, .vtt, .ass)",
+  "upload.subtitle": "Subtitle file (.srt, .vtt, .ass, .ssa, .sbv, .sub)",
   "upload.choose": "Choose a file",
   "upload.noFile": "No file chosen",
   "upload.name": "Project name (optional)",
@@ -81,6 +81,7 @@ export default {
   "upload.unknownFile": "{file} is neither a video nor a subtitle file, so it was left out.",
   "clips.heading": "Clips",
   "clips.empty": "This project has no clips yet. They appear when processing ends.",
+  "clips.emptyFailed": "No clips, because processing failed. The error above says why and what to do.",
   "clip.range": "Time range",
   "clip.duration": "Duration",
   "clip.score": "Score",

@@ -350,7 +350,7 @@ export function renderProjectPage(main, projectId, { onAuthRequired }) {
           h("span", { class: "count" }, formatNumber(clips.length)),
         ),
         clips.length === 0
-          ? emptyState(t("clips.empty"))
+          ? emptyState(t(project.status === "failed" ? "clips.emptyFailed" : "clips.empty"))
           : h(
               "ul",
               { class: "card-grid" },
