@@ -351,9 +351,11 @@ describe("dashboard in a browser", { timeout: 400_000, skip: browserSkipReason()
     await page.locator(".project-header .failure").waitFor();
     await page.getByText("No clips, because processing failed.").waitFor();
     assert.equal(await page.getByText("They appear when processing ends").count(), 0);
+    await page.getByText("No collections, because processing failed").waitFor();
     await saveScreenshot(page, "project-error-en");
     await page.getByLabel("Language").selectOption("zh-CN");
     await page.getByText("没有切片，因为处理失败了。").waitFor();
+    await page.getByText("没有合集，因为处理在生成切片之前就失败了。").waitFor();
     await saveScreenshot(page, "project-error-zh");
     await page.getByLabel("语言").selectOption("en");
 

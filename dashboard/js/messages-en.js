@@ -115,6 +115,7 @@ export default {
   "edit.failed": "The change was not saved: {detail}",
   "collections.heading": "Collections",
   "collections.empty": "No collections yet. Select clips above to make one.",
+  "collections.emptyFailed": "No collections, because processing failed before any clips were made.",
   "collection.create.heading": "New collection",
   "collection.create.title": "Title of the new collection",
   "collection.create.button": "Create from {count} selected clips",

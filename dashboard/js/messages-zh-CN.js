@@ -113,6 +113,7 @@ export default {
   "edit.failed": "修改未保存：{detail}",
   "collections.heading": "合集",
   "collections.empty": "还没有合集。在上方勾选切片即可创建。",
+  "collections.emptyFailed": "没有合集，因为处理在生成切片之前就失败了。",
   "collection.create.heading": "新建合集",
   "collection.create.title": "新合集的标题",
   "collection.create.button": "用选中的 {count} 个切片创建",
