@@ -185,7 +185,7 @@ describe("dashboard in a browser", { timeout: 400_000, skip: browserSkipReason()
     await page.locator(".drop-zone").dispatchEvent("drop", { dataTransfer: transfer });
     assert.equal(
       await page
-        .getByLabel("Subtitle file (.srt, .vtt, .ass)")
+        .getByLabel("Subtitle file (.srt, .vtt, .ass, .ssa, .sbv, .sub)")
         .evaluate((input) => (input as HTMLInputElement).files?.[0]?.name),
       "talk.zh.srt",
     );
@@ -349,10 +349,13 @@ describe("dashboard in a browser", { timeout: 400_000, skip: browserSkipReason()
 
     await failed.getByRole("link", { name: "没有字幕" }).click();
     await page.locator(".project-header .failure").waitFor();
-    await page.getByText("This project has no clips yet.").waitFor();
+    await page.getByText("No clips, because processing failed.").waitFor();
+    assert.equal(await page.getByText("They appear when processing ends").count(), 0);
+    await page.getByText("No collections, because processing failed").waitFor();
     await saveScreenshot(page, "project-error-en");
     await page.getByLabel("Language").selectOption("zh-CN");
-    await page.getByText("此项目还没有切片").waitFor();
+    await page.getByText("没有切片，因为处理失败了。").waitFor();
+    await page.getByText("没有合集，因为处理在生成切片之前就失败了。").waitFor();
     await saveScreenshot(page, "project-error-zh");
     await page.getByLabel("语言").selectOption("en");
 
@@ -375,6 +378,57 @@ describe("dashboard in a browser", { timeout: 400_000, skip: browserSkipReason()
       .locator('.project-header[data-status="failed"] .failure')
       .waitFor({ timeout: PROCESSING_TIMEOUT_MS });
     assert.equal(await page.getByText("The change was not saved").count(), 0, "the retry raised no error");
+  });
+
+  it("lists an upload that the inbox rejected, with its reason", async () => {
+    await page.goto(`${daemon.url}/#/`);
+    await page.locator(".project-card").first().waitFor();
+    assert.equal(await page.locator("section.rejected").isHidden(), true, "no rejected files yet");
+
+    // Accepted by the upload route as a video, and rejected by ffprobe in the inbox.
+    const broken = path.join(work, "broken.mp4");
+    await writeFile(broken, "This is a text file, not a video.\n");
+    await page.getByLabel("Video file").setInputFiles(broken);
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await page.getByText("broken.mp4 was uploaded, but the daemon rejected it").waitFor({ timeout: 60_000 });
+
+    const section = page.locator("section.rejected");
+    await section.getByRole("heading", { name: "Rejected files 1" }).waitFor();
+    const item = section.locator('.rejected-item[data-file="broken.mp4"]');
+    await item.getByRole("heading", { name: "broken.mp4" }).waitFor();
+    await item.getByText("broken.mp4 could not be read as a video").waitFor();
+    await item.getByText("What to do:").waitFor();
+    await item.getByText("Check that the file is a complete video").waitFor();
+    assert.equal(
+      await item.locator(".status").textContent(),
+      "✕Rejected",
+      "the status is a word, not a colour",
+    );
+    assert.match((await item.locator("time").getAttribute("datetime")) ?? "", /^\d{4}-\d\d-\d\dT/);
+    await assertLabelled(page, "the overview with a rejected file");
+    await saveScreenshot(page, "overview-rejected-en");
+
+    // A file dropped into the inbox folder by hand shows up at the next refresh, in Chinese.
+    await writeFile(path.join(work, "data", "inbox", "notes.mkv"), "not a video either\n");
+    await page.getByLabel("Language").selectOption("zh-CN");
+    const zhItem = page.locator('.rejected-item[data-file="notes.mkv"]');
+    await waitFor(
+      "the dropped file to be rejected and listed",
+      async () => {
+        if ((await zhItem.count()) > 0) return true;
+        await page.reload();
+        await page.locator(".project-card").first().waitFor();
+        return undefined;
+      },
+      PROCESSING_TIMEOUT_MS,
+      1000,
+    );
+    await section.getByRole("heading", { name: "被拒收的文件 2" }).waitFor();
+    await zhItem.getByText("无法将 notes.mkv 读取为视频").waitFor();
+    await section.locator('.rejected-item[data-file="broken.mp4"]').getByText("处理办法：").waitFor();
+    await page.getByText("已拒收").first().waitFor();
+    await saveScreenshot(page, "overview-rejected-zh");
+    await page.getByLabel("语言").selectOption("en");
   });
 
   it("shows an error state when the daemon cannot be reached", async () => {

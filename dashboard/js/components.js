@@ -106,7 +106,7 @@ export function emptyState(title, body) {
   return h(
     "div",
     { class: "state state-empty" },
-    h("p", { class: "state-icon", "aria-hidden": "true" }, "▢"),
+    h("span", { class: "state-icon empty-tray", "aria-hidden": "true" }),
     h("p", { class: "state-title" }, title),
     body ? h("p", { class: "state-body" }, body) : null,
   );

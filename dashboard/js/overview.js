@@ -9,6 +9,7 @@ import {
 } from "./components.js";
 import { h, replaceChildren } from "./dom.js";
 import { formatDateTime, formatNumber, t } from "./i18n.js";
+import { rejectedSection } from "./rejected.js";
 import { uploadArea } from "./upload.js";
 
 const STATUSES = ["pending", "processing", "completed", "failed", "invalid"];
@@ -92,11 +93,17 @@ export function renderOverview(main, { onAuthRequired }) {
   let total = 0;
   let reloadTimer = null;
   let stopped = false;
+  const rejected = rejectedSection();
+  // An upload is accepted before the inbox looks at it, so its rejection comes later.
+  const onUploaded = (result, reportRejection) => {
+    if (result?.file) rejected.watchFor(result.file, (item) => reportRejection(item.detail));
+  };
 
   replaceChildren(
     main,
     h("h1", { class: "visually-hidden" }, t("nav.overview")),
-    h("section", { class: "panel" }, uploadArea()),
+    h("section", { class: "panel" }, uploadArea({ onUploaded })),
+    rejected.element,
     totals,
     list,
   );
@@ -147,6 +154,7 @@ export function renderOverview(main, { onAuthRequired }) {
   };
 
   async function load() {
+    rejected.refresh();
     try {
       const [stats, page] = await Promise.all([getJson("/stats"), getJson(`/projects/?size=${PAGE_SIZE}`)]);
       const failed = page.items.filter((project) => project.status === "failed");
@@ -199,6 +207,7 @@ export function renderOverview(main, { onAuthRequired }) {
   load();
   return () => {
     stopped = true;
+    rejected.stop();
     clearTimeout(reloadTimer);
     unsubscribe();
   };

@@ -350,7 +350,7 @@ export function renderProjectPage(main, projectId, { onAuthRequired }) {
           h("span", { class: "count" }, formatNumber(clips.length)),
         ),
         clips.length === 0
-          ? emptyState(t("clips.empty"))
+          ? emptyState(t(project.status === "failed" ? "clips.emptyFailed" : "clips.empty"))
           : h(
               "ul",
               { class: "card-grid" },
@@ -369,7 +369,13 @@ export function renderProjectPage(main, projectId, { onAuthRequired }) {
         ),
         clips.length > 0 ? createForm(selected, actions.create) : null,
         collections.length === 0
-          ? emptyState(t("collections.empty"))
+          ? emptyState(
+              t(
+                project.status === "failed" && clips.length === 0
+                  ? "collections.emptyFailed"
+                  : "collections.empty",
+              ),
+            )
           : h(
               "ul",
               { class: "card-grid" },

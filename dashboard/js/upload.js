@@ -57,8 +57,12 @@ async function fillCategories(select) {
 
 let uploadCounter = 0;
 
-/** Builds the upload area: a drop zone, file inputs, a name and category, and upload progress. */
-export function uploadArea() {
+/**
+ * Builds the upload area: a drop zone, file inputs, a name and category, and upload progress.
+ * After an upload, `onUploaded(result, reportRejection)` runs with the response body. The inbox
+ * may still reject the file, and `reportRejection(detail)` then shows that in the form.
+ */
+export function uploadArea({ onUploaded } = {}) {
   const id = `upload-${++uploadCounter}`;
   const video = h("input", {
     type: "file",
@@ -182,13 +186,17 @@ export function uploadArea() {
           message.textContent = t("upload.progress", { percent: formatPercent(fraction * 100) });
         });
         try {
-          await running.promise;
+          const result = await running.promise;
           bar.value = 1;
           message.dataset.kind = "success";
           message.textContent = t("upload.done", { file: file.name });
           form.reset();
           videoPicker.update();
           subtitlePicker.update();
+          onUploaded?.(result, (detail) => {
+            message.dataset.kind = "error";
+            message.textContent = t("upload.rejected", { file: file.name, detail });
+          });
           await fillCategories(category);
         } catch (failure) {
           message.dataset.kind = "error";
