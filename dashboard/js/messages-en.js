@@ -59,7 +59,7 @@ export default {
   "error.SUBTITLE_MISSING.message":
     "The video came without a subtitle file and has no subtitle stream, so there is no transcript.",
   "error.SUBTITLE_MISSING.hint":
-    "Put a subtitle file with the video's base name (.srt, .vtt, .ass, .ssa, .sbv or .sub) into the inbox together with the video and drop the video again, or start the daemon with a speech recognizer (--speech-recognizer) and retry.",
+    "Put a subtitle file with the video's base name (.srt, .vtt, .ass, .ssa, .sbv or .sub) into the project's input folder (projects/<project id>/input/ in the data folder) and press Retry, or start the daemon with a speech recognizer (--speech-recognizer) and retry.",
   "upload.heading": "Add a video",
   "upload.drop": "Drag a video and its subtitle file here",
   "upload.or": "or choose the files:",

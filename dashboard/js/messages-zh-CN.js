@@ -58,7 +58,7 @@ export default {
   "invalid.body": "此项目中有文件不符合其结构定义：{detail}",
   "error.SUBTITLE_MISSING.message": "视频没有附带字幕文件，也没有字幕流，因此无法得到文字稿。",
   "error.SUBTITLE_MISSING.hint":
-    "请把与视频同名的字幕文件（.srt、.vtt、.ass、.ssa、.sbv 或 .sub）和视频一起放进 inbox 文件夹并重新放入视频，或者为守护进程配置语音识别器（--speech-recognizer）后重试。",
+    "请把与视频同名的字幕文件（.srt、.vtt、.ass、.ssa、.sbv 或 .sub）放进该项目的 input 文件夹（数据文件夹中的 projects/<项目 ID>/input/）后点击重试，或者为守护进程配置语音识别器（--speech-recognizer）后重试。",
   "upload.heading": "添加视频",
   "upload.drop": "把视频及其字幕文件拖到这里",
   "upload.or": "或者选择文件：",
