@@ -1,7 +1,7 @@
 import { lstat, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { type FileWatcher, startFileWatcher } from "../shared/file-watcher.ts";
-import { isNotFound } from "../shared/fs-errors.ts";
+import { isNotFound, pathExists } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { folderSignature } from "./folder-signature.ts";
 import { classifyInboxFile, VIDEO_EXTENSIONS, videoBaseName } from "./media-types.ts";
@@ -43,16 +43,6 @@ interface Candidate {
   mtimeMs: number;
   /** When the size and modification time were last seen to change. */
   changedAt: number;
-}
-
-async function pathExists(file: string): Promise<boolean> {
-  try {
-    await lstat(file);
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
 }
 
 /** The running inbox watcher. */

@@ -8,7 +8,7 @@ import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { type DataLayout, projectPaths, TEMP_PROJECT_PREFIX } from "../project/layout.ts";
 import { BUILD_LOCK_SUFFIX, lockBuild, ProjectLockedError } from "../project/lock.ts";
 import { moveFile } from "../project/move-file.ts";
-import { isNotFound } from "../shared/fs-errors.ts";
+import { isNotFound, pathExists } from "../shared/fs-errors.ts";
 import type { Logger } from "../shared/logger.ts";
 import { findIngestedTwin } from "./ingested-twin.ts";
 import { classifyInboxFile, SUBTITLE_EXTENSIONS, videoBaseName } from "./media-types.ts";
@@ -83,16 +83,6 @@ async function sidecarsOf(videoPath: string, subtitle: string | null): Promise<s
     )
     .map((other) => path.join(folder, other));
   return [...chosen, ...sameBase.filter((file) => file !== subtitle)];
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await lstat(file);
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
 }
 
 /** Maximum length of one file name on Linux (`NAME_MAX` in linux/limits.h), in bytes. */
@@ -207,7 +197,7 @@ export async function ingestVideo(
   const check = await checkVideo(videoPath, binaries);
   if (check.kind === "unusable") {
     // A file renamed away meanwhile, by another daemon sharing the inbox, is not unreadable.
-    if (!(await exists(videoPath))) return { kind: "gone" };
+    if (!(await pathExists(videoPath))) return { kind: "gone" };
     return reject(videoPath, await sidecarsOf(videoPath, subtitle), check.reason, dependencies);
   }
   const { media } = check;

@@ -1,4 +1,4 @@
-import { lstat, mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { Hono } from "hono";
@@ -8,7 +8,7 @@ import { SUBTITLE_EXTENSIONS, VIDEO_EXTENSIONS } from "../daemon/media-types.ts"
 import { checkVideo } from "../daemon/video-check.ts";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { safeFileTitle } from "../project/safe-name.ts";
-import { isNotFound } from "../shared/fs-errors.ts";
+import { pathExists } from "../shared/fs-errors.ts";
 import type { AppEnv } from "./app-env.ts";
 import { DEFAULT_VIDEO_CATEGORY } from "./category-routes.ts";
 import { HttpError } from "./errors.ts";
@@ -52,16 +52,6 @@ registerRoute({
   status: 202,
 });
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await lstat(file);
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
-}
-
 /**
  * Picks a base name in `inbox` for which no video, subtitle or sidecar exists yet, so the
  * upload is never paired with another file: `talk`, then `talk-2`, `talk-3`…
@@ -74,7 +64,7 @@ async function freeBaseName(inbox: string, base: string, reserved: Set<string>):
     if (reserved.has(candidate)) continue;
 
     const occupied = await Promise.all(
-      extensions.map((extension) => exists(path.join(inbox, candidate + extension))),
+      extensions.map((extension) => pathExists(path.join(inbox, candidate + extension))),
     );
     if (!occupied.some(Boolean)) return candidate;
   }

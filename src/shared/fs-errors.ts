@@ -1,3 +1,5 @@
+import { lstat } from "node:fs/promises";
+
 /** Tells whether `error` is a Node.js file-system error with the given code. */
 export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
   return (
@@ -12,4 +14,18 @@ export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
 /** Tells whether `error` means the path does not exist. */
 export function isNotFound(error: unknown): boolean {
   return hasErrorCode(error, "ENOENT", "ENOTDIR");
+}
+
+/**
+ * Tells whether something exists at `file`, without following a symbolic link. Errors other
+ * than "not found", such as a denied permission, are raised.
+ */
+export async function pathExists(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
 }
