@@ -380,17 +380,33 @@ describe("dashboard in a browser", { timeout: 400_000, skip: browserSkipReason()
     assert.equal(await page.getByText("The change was not saved").count(), 0, "the retry raised no error");
   });
 
-  it("lists an upload that the inbox rejected, with its reason", async () => {
+  it("lists files that the inbox rejected, with their reason", async () => {
     await page.goto(`${daemon.url}/#/`);
     await page.locator(".project-card").first().waitFor();
     assert.equal(await page.locator("section.rejected").isHidden(), true, "no rejected files yet");
 
-    // Accepted by the upload route as a video, and rejected by ffprobe in the inbox.
+    // The upload route probes the video first, so a text file named .mp4 fails at once and
+    // never reaches the inbox.
     const broken = path.join(work, "broken.mp4");
     await writeFile(broken, "This is a text file, not a video.\n");
     await page.getByLabel("Video file").setInputFiles(broken);
     await page.getByRole("button", { name: "Upload", exact: true }).click();
-    await page.getByText("broken.mp4 was uploaded, but the daemon rejected it").waitFor({ timeout: 60_000 });
+    await page.getByText("The upload was discarded (MEDIA_UNREADABLE)").waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator("section.rejected").isHidden(), true, "a refused upload is not listed");
+
+    // The same file dropped into the inbox folder by hand is rejected there and listed.
+    await writeFile(path.join(work, "data", "inbox", "broken.mp4"), "This is a text file, not a video.\n");
+    await waitFor(
+      "the dropped file to be rejected and listed",
+      async () => {
+        if ((await page.locator('.rejected-item[data-file="broken.mp4"]').count()) > 0) return true;
+        await page.reload();
+        await page.locator(".project-card").first().waitFor();
+        return undefined;
+      },
+      PROCESSING_TIMEOUT_MS,
+      1000,
+    );
 
     const section = page.locator("section.rejected");
     await section.getByRole("heading", { name: "Rejected files 1" }).waitFor();
