@@ -57,8 +57,8 @@ const PARSE_HINTS: Record<SubtitleParseErrorCode, { en: string; zh: string }> = 
 };
 
 /**
- * Chinese summaries of the parse failures. The English message carries the parser's detail,
- * which stays in the log and in `message`; the Chinese one names the file and the kind of failure.
+ * Chinese summaries of the parse failures. They name the file and the kind of failure, while the
+ * English `message` keeps the parser's detail.
  */
 const PARSE_MESSAGES_ZH: Record<SubtitleParseErrorCode, (file: string) => string> = {
   SUBTITLE_UNREADABLE: (file) => `无法读取字幕文件 ${file}：没有找到可用的字幕条。`,
