@@ -9,13 +9,40 @@ export interface RejectionReason {
   hint_zh: string;
 }
 
+/**
+ * Chinese wording of the probe details that ingest raises itself and of ffprobe's most common
+ * messages. Other details stay in English.
+ */
+const PROBE_DETAILS_ZH: ReadonlyArray<readonly [RegExp, (match: RegExpMatchArray) => string]> = [
+  [/^the file is empty \(0 bytes\)$/, () => "文件是空的（0 字节）"],
+  [/^it is not a regular file$/, () => "它不是普通文件"],
+  [/^the file does not exist$/, () => "文件不存在"],
+  [/^ffprobe found plain text \(format tty\)$/, () => "ffprobe 识别为纯文本（格式 tty）"],
+  [/^no video or audio stream in format (.+)$/, (match) => `格式 ${match[1]} 中没有视频流或音频流`],
+  [/^ffprobe reported no duration$/, () => "ffprobe 没有给出时长"],
+  [/^it has no video stream$/, () => "没有视频流"],
+  [
+    /Invalid data found when processing input/,
+    () => "ffprobe 无法识别文件内容（Invalid data found when processing input）",
+  ],
+  [/moov atom not found/, () => "找不到 MP4 的 moov 索引，文件可能不完整（moov atom not found）"],
+];
+
+function probeDetailZh(detail: string): string {
+  for (const [pattern, word] of PROBE_DETAILS_ZH) {
+    const match = detail.match(pattern);
+    if (match) return word(match);
+  }
+  return detail;
+}
+
 /** Builds the reason for a file that ffprobe cannot read as media. */
 export function unreadableMedia(name: string, detail: string): RejectionReason {
   return {
     code: "MEDIA_UNREADABLE",
     message: `${name} could not be read as a video: ${detail}`,
     hint: "Check that the file is a complete video (not cut off during copying or download) and drop it again.",
-    message_zh: `无法将 ${name} 读取为视频：${detail}`,
+    message_zh: `无法将 ${name} 读取为视频：${probeDetailZh(detail)}`,
     hint_zh: "请确认文件是完整的视频（复制或下载没有中断），然后重新放入。",
   };
 }
