@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { writeJsonAtomic } from "../../project/atomic-write.ts";
-import { isNotFound } from "../../shared/fs-errors.ts";
 import type { Logger } from "../../shared/logger.ts";
+import { openJsonFileCache } from "../json-file-cache.ts";
 import type { RawReply, Recognizer } from "./recognizer.ts";
 
 /** Folder of the cache inside the project's `metadata/` folder. */
@@ -38,33 +36,15 @@ export function chunkKey(recognizer: Recognizer, bytes: Uint8Array): string {
  * counts as missing, so a damaged file costs one request and is then overwritten.
  */
 export function openSpeechCache(metadataDir: string, logger: Logger): SpeechCache {
-  const folder = path.join(metadataDir, SPEECH_CACHE_FOLDER);
-  const fileOf = (key: string) => path.join(folder, `${key}.json`);
+  const files = openJsonFileCache(
+    path.join(metadataDir, SPEECH_CACHE_FOLDER),
+    cacheEntrySchema,
+    logger,
+    "cached transcription is unreadable; transcribing again",
+  );
 
   return {
-    async read(key) {
-      let text: string;
-      try {
-        text = await readFile(fileOf(key), "utf8");
-      } catch (error) {
-        if (isNotFound(error)) return null;
-        throw error;
-      }
-
-      try {
-        return cacheEntrySchema.parse(JSON.parse(text)).reply;
-      } catch (error) {
-        logger.warn(
-          { err: error, file: fileOf(key) },
-          "cached transcription is unreadable; transcribing again",
-        );
-        return null;
-      }
-    },
-
-    async write(key, entry) {
-      await mkdir(folder, { recursive: true });
-      await writeJsonAtomic(fileOf(key), entry);
-    },
+    read: async (key) => (await files.read(key))?.reply ?? null,
+    write: (key, entry) => files.write(key, entry),
   };
 }

@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { writeJsonAtomic } from "../../../project/atomic-write.ts";
-import { isNotFound } from "../../../shared/fs-errors.ts";
 import type { Logger } from "../../../shared/logger.ts";
+import { openJsonFileCache } from "../../json-file-cache.ts";
 import type { ChatMessage } from "./chat-client.ts";
 
 /** Folder of the cache inside the project's `metadata/` folder. */
@@ -41,30 +39,10 @@ export function requestKey(model: string, messages: readonly ChatMessage[]): str
  * counts as missing, so a damaged file costs one request and is then overwritten.
  */
 export function openReplyCache(metadataDir: string, logger: Logger): ReplyCache {
-  const folder = path.join(metadataDir, CACHE_FOLDER);
-  const fileOf = (key: string) => path.join(folder, `${key}.json`);
-
-  return {
-    async read(key) {
-      let text: string;
-      try {
-        text = await readFile(fileOf(key), "utf8");
-      } catch (error) {
-        if (isNotFound(error)) return null;
-        throw error;
-      }
-
-      try {
-        return cacheEntrySchema.parse(JSON.parse(text));
-      } catch (error) {
-        logger.warn({ err: error, file: fileOf(key) }, "cached LLM reply is unreadable; requesting it again");
-        return null;
-      }
-    },
-
-    async write(key, entry) {
-      await mkdir(folder, { recursive: true });
-      await writeJsonAtomic(fileOf(key), entry);
-    },
-  };
+  return openJsonFileCache(
+    path.join(metadataDir, CACHE_FOLDER),
+    cacheEntrySchema,
+    logger,
+    "cached LLM reply is unreadable; requesting it again",
+  );
 }
