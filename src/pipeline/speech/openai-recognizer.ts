@@ -70,9 +70,11 @@ function httpError(url: string, status: number, attempts: number, body: string):
 
 function buildForm(chunk: AudioChunk, config: ResolvedSpeechConfig): FormData {
   const form = new FormData();
+  // The chunk's bytes live in an ordinary ArrayBuffer (Node's Buffer), never a SharedArrayBuffer,
+  // and the cast states that for the DOM lib's Blob type, without copying the audio.
   form.append(
     "file",
-    new Blob([new Uint8Array(chunk.bytes)], { type: "audio/wav" }),
+    new Blob([chunk.bytes as Uint8Array<ArrayBuffer>], { type: "audio/wav" }),
     `chunk-${chunk.index + 1}.wav`,
   );
   form.append("model", config.model ?? "");
