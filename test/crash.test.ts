@@ -1,7 +1,7 @@
 /**
  * Crash test: the real daemon is killed with SIGKILL at seeded random moments (start-up,
- * ingest, each pipeline step, index writes) and restarted; no video may be lost or duplicated,
- * no partial data may become visible, and a final start must complete every project and pass
+ * ingest, each pipeline step, index writes) and restarted. No video may be lost or duplicated
+ * and no partial data may become visible. A final start must complete every project and pass
  * `autoclipd verify`. See test/helpers/crash-harness.ts for the checks.
  *
  * Settings, read from the environment because this is a test (`npm run stress` sets them):

@@ -36,7 +36,7 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Records every state a project card shows, so that the test sees progress that is quickly over. */
+/** Records every state a project card shows, so that the test catches progress that is quickly over. */
 async function recordProgress(page: Page): Promise<void> {
   // A string, because tsx adds helper calls to functions written in TypeScript that the page lacks.
   await page.evaluate(`(() => {
@@ -55,7 +55,7 @@ async function recordProgress(page: Page): Promise<void> {
   })()`);
 }
 
-/** Reloads `page` and holds its request for the project list back while `whileLoading` runs. */
+/** Reloads `page` and delays its request for the project list while `whileLoading` runs. */
 async function holdProjectList(page: Page, whileLoading: () => Promise<void>): Promise<void> {
   let release = () => {};
   const gate = new Promise<void>((resolve) => {
@@ -482,7 +482,7 @@ describe("dashboard in a browser", { timeout: 400_000, skip: browserSkipReason()
       await page.goto(`${second.url}/`);
       await page.getByRole("heading", { name: "Other frontend" }).waitFor();
 
-      // The page loads without a token, and asks for the daemon's token before it reads the API.
+      // The page loads without a token, and requests the daemon's token before it reads the API.
       await page.goto(`${second.url}/dashboard/`);
       await page.getByRole("heading", { name: "This daemon needs an API token" }).waitFor();
       await assertLabelled(page, "the token form");

@@ -235,8 +235,9 @@ export class CountChecker {
   }
 
   /**
-   * Reports a value that went back: on one event stream, a later event with a smaller value; across
-   * requests, a request sent after another's response arrived that saw a smaller value.
+   * Reports a value that went back. On one event stream, that is a later event with a smaller
+   * value. Across requests, it is a request sent after another's response arrived that
+   * returned a smaller value.
    */
   #checkNeverBack(name: string, values: TimedValue[]): void {
     const streams = new Map<number, TimedValue[]>();

@@ -87,8 +87,8 @@ async function prepareBlockedData(root: string) {
     reconcileIntervalSeconds: 0,
   });
   // Opening the FIFO for writing releases the rebuild's blocked open. Non-blocking, so it
-  // fails instead of waiting when no reader holds it. The read then fails too (a FIFO cannot
-  // be read at an offset), so the project is first indexed as invalid; the regular file
+  // fails instead of waiting when no reader holds it. The read then fails too, because a FIFO
+  // cannot be read at an offset, so the project is first indexed as invalid. The regular file
   // renamed over it brings it back through the project watcher.
   let released = false;
   const release = async () => {

@@ -81,7 +81,7 @@ function respond(asset: Asset, ifNoneMatch: string | undefined, method: string):
 /**
  * Builds middleware that serves the built-in dashboard: its files under `/dashboard/`, and its
  * page at `/` when `atRoot` is set. The files are read once at start-up, and a request is
- * answered only when its path names one of them exactly, so no request path ever reaches the
+ * served only when its path names one of them exactly, so no request path ever reaches the
  * filesystem and `..` or encoded separators cannot leave the folder.
  */
 export function dashboardMiddleware(options: DashboardOptions = {}): MiddlewareHandler<AppEnv> {

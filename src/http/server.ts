@@ -39,7 +39,7 @@ function urlOf(host: string, port: number): string {
 /**
  * Serves `app` with @hono/node-server's request listener and resolves once the server listens.
  * When `createApp` registered a response cache for `app`, the cache serves the requests whose
- * responses it has stored, before the app sees them. Rejects when the port cannot be bound (for
+ * responses it has stored, before they reach the app. Rejects when the port cannot be bound (for
  * example EADDRINUSE).
  */
 export function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {

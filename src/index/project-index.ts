@@ -97,7 +97,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   /**
    * Project ids in list order per status and search filter, with the commit they were read at.
    * A commit is visible to reads before its write resolves, so the order is checked against the
-   * commit number that the same read sees.
+   * commit number that the same read returns.
    */
   readonly #listOrders = new Map<string, { commit: number; ids: readonly string[] }>();
   /** Counter that changes whenever a read could return something else; see {@link ProjectIndex.version}. */
@@ -154,7 +154,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
    * or null while a write transaction runs. A value derived from reads at one version is what
    * those reads would still return while the version stays the same, so a caller may keep it
    * until then. During a write it is null, because reads may show the new records before the
-   * write resolves. This holds because only this process writes its index.
+   * write resolves. This is true because only this process writes its index.
    */
   get version(): number | null {
     return this.#writes > 0 ? null : this.#version;

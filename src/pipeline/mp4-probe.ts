@@ -17,7 +17,7 @@ const MPEG4_AUDIO = 0x40;
 /** Samples read at the start of a track to find its earliest presentation time, as B-frames reorder the first few. */
 const START_SAMPLES = 16;
 
-/** How the edit list of a track places its media, in the track's timescale. */
+/** Placement of a track's media by its edit list, in the track's timescale. */
 interface TrackTiming {
   /** Delay of the track from its leading empty edits. */
   delay: number;
@@ -147,10 +147,10 @@ export async function readMp4KeyframeTimes(file: string): Promise<number[] | nul
 }
 
 /**
- * Reads the facts that ffprobe gives for an MP4 `file` with one H.264, HEVC, AV1 or VP9 video
- * track and at most one AAC audio track, such as a clip that cutClip wrote, from its `moov`
- * box alone: the movie duration, frame size and rate, audio format and the start time of each
- * stream. Resolves with null for any other file, which ffprobe should then read.
+ * Reads the facts that ffprobe gives from the `moov` box alone: the movie duration, frame size
+ * and rate, audio format and the start time of each stream. It handles an MP4 `file` with one
+ * H.264, HEVC, AV1 or VP9 video track and at most one AAC audio track, such as a clip that
+ * cutClip wrote, and resolves with null for any other file, which ffprobe should then read.
  */
 // NOTE: the start and length rules of trackSpan were matched to the bundled ffprobe on files that
 // ffmpeg wrote (see mp4-probe.test.ts). Edit lists from other muxers are not covered by those tests.

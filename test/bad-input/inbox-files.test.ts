@@ -226,8 +226,8 @@ describe("bad input: files dropped into the inbox", { timeout: 600_000 }, () => 
       assert.ok(rejectedNames.includes(name), `${name} is in rejected/`);
     }
 
-    // A subtitle dropped after the pair is rejected once its own wait is over; by then the
-    // pair's sidecars would have been rejected too, had they stayed behind.
+    // A subtitle dropped after the pair is rejected once its own wait is over. By then the
+    // pair's sidecars would have been rejected too if they had stayed behind.
     await dropContent(dataDir, "paired marker.srt", fixtures.talkSrt);
     const marker = await waitForRejection(daemon, dataDir, "paired marker.srt", 60_000);
     assert.equal(marker.code, "VIDEO_MISSING_FOR_SIDECAR");

@@ -21,7 +21,7 @@ export const TALK_SECONDS = 60;
 /** Factor the sample subtitle's times are divided by, so its 352 s fit into the talk video. */
 const SQUEEZE = 6;
 
-/** Longest wait for one project or rejection; generous because 2 cores are shared. */
+/** Maximum wait for one project or rejection, generous because the tests share 2 cores. */
 export const LONG_WAIT_MS = 240_000;
 
 /** Fixture files generated once per test file. */
@@ -171,14 +171,14 @@ export interface ApiProject {
   error_message: string | null;
 }
 
-/** Returns the parsed JSON body of a GET that must answer 200. */
+/** Returns the parsed JSON body of a GET request that must return 200. */
 export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   assert.equal(response.status, 200, `GET ${url} returned ${response.status}`);
   return (await response.json()) as T;
 }
 
-/** Lists every project the API knows. */
+/** Lists every project the API returns. */
 export async function listProjects(daemon: DaemonProcess): Promise<ApiProject[]> {
   const body = await getJson<{ items: ApiProject[] }>(`${daemon.url}/api/v1/projects/?page_size=100`);
   return body.items;
@@ -235,7 +235,7 @@ export function waitForLog(
   return waitFor(`log line: ${what}`, () => findLog(daemon, match), timeoutMs, 100);
 }
 
-/** Checks that the daemon process still runs and its API answers. */
+/** Checks that the daemon process still runs and its API responds. */
 export async function assertDaemonAlive(daemon: DaemonProcess): Promise<void> {
   assert.equal(daemon.child.exitCode, null, "the daemon process is still running");
   const health = await fetch(`${daemon.url}/api/v1/health`);
