@@ -111,6 +111,9 @@ export async function isProjectLocked(dir: string, staleMs = 30_000): Promise<bo
   return lockfile.check(dir, { lockfilePath: path.join(dir, LOCK_NAME), realpath: false, stale: staleMs });
 }
 
+/** Project folders whose lock is looked for at once. */
+const LOCK_STAT_BATCH = 64;
+
 /**
  * Removes the lock of each project folder in `dirs` whose holder stopped refreshing it more
  * than `staleMs` ago, such as a daemon killed after its last step. Without this, the lock of a
@@ -124,10 +127,16 @@ export async function releaseStaleLocks(
   const released: string[] = [];
   const live: string[] = [];
 
-  for (const dir of dirs) {
-    const lock = await stat(path.join(dir, LOCK_NAME)).catch(() => null);
-    if (!lock) continue;
+  // Most folders have no lock, so their locks are looked for in parallel batches. One after
+  // another, 10,000 folders took about 0.6 s of daemon start-up.
+  const locked: string[] = [];
+  for (let start = 0; start < dirs.length; start += LOCK_STAT_BATCH) {
+    const batch = dirs.slice(start, start + LOCK_STAT_BATCH);
+    const locks = await Promise.all(batch.map((dir) => stat(path.join(dir, LOCK_NAME)).catch(() => null)));
+    locked.push(...batch.filter((_, index) => locks[index] !== null));
+  }
 
+  for (const dir of locked) {
     try {
       // Taking a stale lock removes it first; releasing the new one removes the folder.
       const release = await lockProject(dir, { staleMs });
