@@ -1,6 +1,7 @@
 import { open, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { isNotFound } from "../shared/fs-errors.ts";
+import { mapInBatches } from "../shared/map-in-batches.ts";
 
 /** Bytes compared per read when two files of the same size are checked for equal content. */
 const CHUNK_BYTES = 1024 * 1024;
@@ -56,19 +57,16 @@ export async function findIngestedTwin(videoPath: string, projectsDir: string): 
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
     .map((entry) => entry.name);
 
-  for (let start = 0; start < folders.length; start += STAT_BATCH) {
-    const batch = folders.slice(start, start + STAT_BATCH);
-    const sizes = await Promise.all(
-      batch.map((folder) => sizeOf(path.join(projectsDir, folder, "input", name)).catch(() => null)),
-    );
-    for (const [offset, folder] of batch.entries()) {
-      if (sizes[offset] !== size) continue;
-      try {
-        if (await sameContent(videoPath, path.join(projectsDir, folder, "input", name))) return folder;
-      } catch (error) {
-        // A project deleted meanwhile is no twin.
-        if (!isNotFound(error)) throw error;
-      }
+  const sizes = await mapInBatches(folders, STAT_BATCH, (folder) =>
+    sizeOf(path.join(projectsDir, folder, "input", name)).catch(() => null),
+  );
+  for (const [index, folder] of folders.entries()) {
+    if (sizes[index] !== size) continue;
+    try {
+      if (await sameContent(videoPath, path.join(projectsDir, folder, "input", name))) return folder;
+    } catch (error) {
+      // A project deleted meanwhile is no twin.
+      if (!isNotFound(error)) throw error;
     }
   }
   return null;

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { hasErrorCode } from "../shared/fs-errors.ts";
+import { mapInBatches } from "../shared/map-in-batches.ts";
 
 /** Name of the lock folder that proper-lockfile creates inside a project folder. */
 export const LOCK_NAME = ".lock";
@@ -129,12 +130,10 @@ export async function releaseStaleLocks(
 
   // Most folders have no lock, so their locks are looked for in parallel batches. One after
   // another, 10,000 folders took about 0.6 s of daemon start-up.
-  const locked: string[] = [];
-  for (let start = 0; start < dirs.length; start += LOCK_STAT_BATCH) {
-    const batch = dirs.slice(start, start + LOCK_STAT_BATCH);
-    const locks = await Promise.all(batch.map((dir) => stat(path.join(dir, LOCK_NAME)).catch(() => null)));
-    locked.push(...batch.filter((_, index) => locks[index] !== null));
-  }
+  const locks = await mapInBatches(dirs, LOCK_STAT_BATCH, (dir) =>
+    stat(path.join(dir, LOCK_NAME)).catch(() => null),
+  );
+  const locked = dirs.filter((_, index) => locks[index] !== null);
 
   for (const dir of locked) {
     try {
