@@ -82,7 +82,7 @@ registerRoute({
   binary: binary("application/octet-stream"),
 });
 
-/** Finds a clip of `projectId` by its public UUIDv5 id or by its id in `clips_metadata.json`. */
+/** Finds a clip of `projectId` by its public id or by its id in `clips_metadata.json`. */
 function findClip(index: ProjectIndex, projectId: string, clipId: string): ClipRecord {
   const match = index.resolvePublicId(clipId);
   if (match?.kind === "clip" && match.projectId === projectId) return match.record;
@@ -93,7 +93,7 @@ function findClip(index: ProjectIndex, projectId: string, clipId: string): ClipR
   return record;
 }
 
-/** Finds a collection of `projectId` by its public UUIDv5 id or by its id in the files. */
+/** Finds a collection of `projectId` by its public id or by its id in the files. */
 function findCollection(index: ProjectIndex, projectId: string, collectionId: string): CollectionRecord {
   const match = index.resolvePublicId(collectionId);
   if (match?.kind === "collection" && match.projectId === projectId) return match.record;

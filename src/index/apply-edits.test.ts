@@ -8,7 +8,7 @@ import { MAX_EDIT_WARNINGS } from "./apply-edits.ts";
 import { currentFingerprints, deriveProject } from "./derive-project.ts";
 import type { DerivedProject } from "./records.ts";
 import { makeClips, makeTempDir, writeProjectFolder, writeRawFile } from "./test-support.ts";
-import { publicIdOf } from "./uuid-v5.ts";
+import { publicIdOf } from "./public-id.ts";
 
 let projectsDir: string;
 let removeTemp: () => Promise<void>;

@@ -15,7 +15,7 @@ import {
   writeProjectFolder,
   writeRawFile,
 } from "./test-support.ts";
-import { isUuid, publicIdOf } from "./uuid-v5.ts";
+import { isUuid, publicIdOf } from "./public-id.ts";
 
 let projectsDir: string;
 let removeTemp: () => Promise<void>;

@@ -1,7 +1,7 @@
 import { isValidProjectId } from "../project/layout.ts";
-import { emptyTotals, forEachSummary } from "./bucket-table.ts";
-import type { PublicIdTarget, StoredRecords } from "./index-writes.ts";
-import { COMMIT_KEY, projectKey, publicIdKey, recordsKey, TOTALS_KEY } from "./keys.ts";
+import { emptyTotals, forEachSummary, readBucket } from "./bucket-table.ts";
+import type { StoredRecords } from "./index-writes.ts";
+import { bucketName, COMMIT_KEY, projectKey, recordsKey, TOTALS_KEY } from "./keys.ts";
 import type { StoreReader } from "./lmdb-store.ts";
 import type {
   ClipRecord,
@@ -11,7 +11,7 @@ import type {
   IndexTotals,
   ProjectRecord,
 } from "./records.ts";
-import { isUuid } from "./uuid-v5.ts";
+import { bucketOfPublicId, PROJECT_PREFIX_LENGTH, projectPrefixOf } from "./public-id.ts";
 
 /** Maximum page size of {@link listProjects}. */
 export const MAX_PAGE_SIZE = 100;
@@ -145,21 +145,26 @@ export function listCollections(reader: StoreReader, projectId: string): Collect
   return reader.get<StoredRecords>(recordsKey(projectId))?.[1] ?? [];
 }
 
-/** Finds the clip or collection with the public id `publicId`, or returns null. */
+/**
+ * Finds the clip or collection with the public id `publicId`, or returns null. The id names its
+ * project's bucket, so only that bucket's projects whose prefix matches are looked at (nearly
+ * always one).
+ */
 export function resolvePublicId(reader: StoreReader, publicId: string): PublicIdMatch | null {
-  if (!isUuid(publicId)) return null;
+  const bucket = bucketOfPublicId(publicId);
+  if (bucket === null) return null;
 
-  const target = reader.get<PublicIdTarget>(publicIdKey(publicId.toLowerCase()));
-  if (!target) return null;
-
-  const [projectId, kind] = target;
-  const records = reader.get<StoredRecords>(recordsKey(projectId));
   const id = publicId.toLowerCase();
-  if (kind === "clip") {
-    const record = records?.[0].find((clip) => clip.id === id);
-    return record ? { projectId, kind, record } : null;
+  const prefix = id.slice(0, PROJECT_PREFIX_LENGTH);
+  for (const projectId of readBucket(reader, bucketName(bucket)).keys()) {
+    if (projectPrefixOf(projectId) !== prefix) continue;
+
+    const records = reader.get<StoredRecords>(recordsKey(projectId));
+    const clip = records?.[0].find((record) => record.id === id);
+    if (clip) return { projectId, kind: "clip", record: clip };
+    const collection = records?.[1].find((record) => record.id === id);
+    if (collection) return { projectId, kind: "collection", record: collection };
   }
 
-  const record = records?.[1].find((collection) => collection.id === id);
-  return record ? { projectId, kind, record } : null;
+  return null;
 }

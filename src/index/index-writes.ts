@@ -12,16 +12,12 @@ import {
   FORMAT_KEY,
   INDEX_FORMAT_VERSION,
   projectKey,
-  publicIdKey,
   recordsKey,
   TOTALS_KEY,
 } from "./keys.ts";
 import type { StoreWriter } from "./lmdb-store.ts";
 import type { ClipRecord, CollectionRecord, DerivedProject, IndexTotals } from "./records.ts";
 import { INDEXED_STATUSES } from "./records.ts";
-
-/** Target of a public id: the project id and the kind of record. */
-export type PublicIdTarget = [projectId: string, kind: "clip" | "collection"];
 
 /** Value of a project's `d/` key: its clip and its collection records, each in file order. */
 export type StoredRecords = [clips: ClipRecord[], collections: CollectionRecord[]];
@@ -86,20 +82,9 @@ export class BucketChanges {
   }
 }
 
-/** Lists the public ids of stored or derived records with their kind. */
-function publicIdsOf(records: StoredRecords | undefined): Map<string, "clip" | "collection"> {
-  const ids = new Map<string, "clip" | "collection">();
-  if (!records) return ids;
-
-  for (const clip of records[0]) ids.set(clip.id, "clip");
-  for (const collection of records[1]) ids.set(collection.id, "collection");
-  return ids;
-}
-
 /**
  * Replaces every record of `projectId` with those of `derived`, or removes them when `derived`
- * is null. Public ids that stay are not written again. Returns false when there was nothing to
- * remove and nothing to write.
+ * is null. Returns false when there was nothing to remove and nothing to write.
  */
 export function replaceProjectRecords(
   writer: StoreWriter,
@@ -109,16 +94,6 @@ export function replaceProjectRecords(
 ): boolean {
   const existed = buckets.has(projectId);
   if (!existed && !derived) return false;
-
-  // Records are always written and removed together, so without a summary there is nothing to read.
-  const oldIds = publicIdsOf(existed ? writer.get<StoredRecords>(recordsKey(projectId)) : undefined);
-  const newIds = publicIdsOf(derived ? [derived.clips, derived.collections] : undefined);
-  for (const publicId of oldIds.keys()) {
-    if (!newIds.has(publicId)) writer.remove(publicIdKey(publicId));
-  }
-  for (const [publicId, kind] of newIds) {
-    if (!oldIds.has(publicId)) writer.put(publicIdKey(publicId), [projectId, kind] satisfies PublicIdTarget);
-  }
 
   if (!derived) {
     writer.remove(projectKey(projectId));

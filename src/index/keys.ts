@@ -4,7 +4,7 @@
  */
 
 /** Version of the key layout and record shapes; a stored index with another version is dropped. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 /** Number of summary buckets. Each commit re-derives the totals of its buckets from their summaries. */
 export const BUCKET_COUNT = 64;
@@ -17,13 +17,9 @@ export const PROJECT_PREFIX = "p/";
 export const RECORDS_PREFIX = "d/";
 export const BUCKET_TABLE_PREFIX = "s/";
 export const BUCKET_TOTALS_PREFIX = "b/";
-export const PUBLIC_ID_PREFIX = "u/";
 
-/**
- * Returns the summary bucket of a project: FNV-1a (32 bit) of its id, modulo
- * {@link BUCKET_COUNT}, as two hexadecimal digits.
- */
-export function bucketOf(projectId: string): string {
+/** Returns the summary bucket of a project as a number: FNV-1a (32 bit) of its id, modulo {@link BUCKET_COUNT}. */
+export function bucketIndexOf(projectId: string): number {
   let hash = 0x811c9dc5;
 
   for (let i = 0; i < projectId.length; i++) {
@@ -31,7 +27,17 @@ export function bucketOf(projectId: string): string {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
 
-  return (hash % BUCKET_COUNT).toString(16).padStart(2, "0");
+  return hash % BUCKET_COUNT;
+}
+
+/** Returns the summary bucket of a project as two hexadecimal digits, as in its keys. */
+export function bucketOf(projectId: string): string {
+  return bucketName(bucketIndexOf(projectId));
+}
+
+/** Returns the two hexadecimal digits of bucket number `index`. */
+export function bucketName(index: number): string {
+  return index.toString(16).padStart(2, "0");
 }
 
 export function projectKey(projectId: string): string {
@@ -50,11 +56,6 @@ export function bucketTableKey(bucket: string): string {
 
 export function bucketTotalsKey(bucket: string): string {
   return `${BUCKET_TOTALS_PREFIX}${bucket}`;
-}
-
-/** Returns the key that maps a public clip or collection id to its project. */
-export function publicIdKey(publicId: string): string {
-  return `${PUBLIC_ID_PREFIX}${publicId}`;
 }
 
 /** Returns the project id of a key `<prefix><projectId>`. */

@@ -18,7 +18,7 @@ import {
   writeProjectFolder,
   writeRawFile,
 } from "./test-support.ts";
-import { publicIdOf } from "./uuid-v5.ts";
+import { publicIdOf } from "./public-id.ts";
 
 let root: string;
 let projectsDir: string;

@@ -283,7 +283,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     return queries.listCollections(this.#store, projectId);
   }
 
-  /** Finds the clip or collection with a public id (a UUIDv5), with its project id. */
+  /** Finds the clip or collection with a public id (`public-id.ts`), with its project id. */
   resolvePublicId(publicId: string): queries.PublicIdMatch | null {
     this.#assertOpen("resolve an id");
     return queries.resolvePublicId(this.#store, publicId);

@@ -59,7 +59,7 @@ export interface EditWarning {
 
 /** One clip of `clips_metadata.json`, with times in seconds and the `edits.json` overlay applied. */
 export interface ClipRecord {
-  /** Public id: UUIDv5 of the project id and the clip's id in the file. */
+  /** Public id: a UUID derived from the project id and the clip's id in the file (`public-id.ts`). */
   id: string;
   project_id: string;
   /** `id` in `clips_metadata.json`. */
@@ -87,7 +87,7 @@ export interface ClipRecord {
 
 /** One collection of `collections_metadata.json` or of `edits.json`, with the overlay applied. */
 export interface CollectionRecord {
-  /** Public id: UUIDv5 of the project id and the collection's id in the file. */
+  /** Public id: a UUID derived from the project id and the collection's id in the file (`public-id.ts`). */
   id: string;
   project_id: string;
   /** `id` in `collections_metadata.json`, or the `manual-` id in `edits.json`. */
