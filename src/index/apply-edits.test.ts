@@ -6,9 +6,9 @@ import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { PROJECT_FILES } from "../project/layout.ts";
 import { MAX_EDIT_WARNINGS } from "./apply-edits.ts";
 import { currentFingerprints, deriveProject } from "./derive-project.ts";
+import { publicIdOf } from "./public-id.ts";
 import type { DerivedProject } from "./records.ts";
 import { makeClips, makeTempDir, writeProjectFolder, writeRawFile } from "./test-support.ts";
-import { publicIdOf } from "./public-id.ts";
 
 let projectsDir: string;
 let removeTemp: () => Promise<void>;

@@ -1,6 +1,6 @@
 import { EDITS_FILE_KEYS, type EditsFile, type ManualCollection } from "../../schemas/edits.ts";
-import type { ClipRecord, CollectionRecord, EditWarning } from "./records.ts";
 import { publicIdOf } from "./public-id.ts";
+import type { ClipRecord, CollectionRecord, EditWarning } from "./records.ts";
 
 /** Records of one project after the `edits.json` overlay, with the entries that were ignored. */
 export interface EditedRecords {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, test } from "node:test";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { PROJECT_FILES } from "../project/layout.ts";
 import { currentFingerprints, deriveProject, InvalidProjectIdError } from "./derive-project.ts";
+import { isUuid, publicIdOf } from "./public-id.ts";
 import {
   makeClips,
   makeCollections,
@@ -15,7 +16,6 @@ import {
   writeProjectFolder,
   writeRawFile,
 } from "./test-support.ts";
-import { isUuid, publicIdOf } from "./public-id.ts";
 
 let projectsDir: string;
 let removeTemp: () => Promise<void>;

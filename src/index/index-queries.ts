@@ -3,6 +3,7 @@ import { emptyTotals, forEachSummary, readBucket } from "./bucket-table.ts";
 import type { StoredRecords } from "./index-writes.ts";
 import { bucketName, COMMIT_KEY, projectKey, recordsKey, TOTALS_KEY } from "./keys.ts";
 import type { StoreReader } from "./lmdb-store.ts";
+import { bucketOfPublicId, PROJECT_PREFIX_LENGTH, projectPrefixOf } from "./public-id.ts";
 import type {
   ClipRecord,
   CollectionRecord,
@@ -11,7 +12,6 @@ import type {
   IndexTotals,
   ProjectRecord,
 } from "./records.ts";
-import { bucketOfPublicId, PROJECT_PREFIX_LENGTH, projectPrefixOf } from "./public-id.ts";
 
 /** Maximum page size of {@link listProjects}. */
 export const MAX_PAGE_SIZE = 100;

@@ -1,8 +1,8 @@
 import type { Clip } from "../../schemas/clips-metadata.ts";
 import type { Collection } from "../../schemas/collections-metadata.ts";
+import { publicIdOf } from "./public-id.ts";
 import type { ClipRecord, CollectionRecord } from "./records.ts";
 import { timeValueToSeconds } from "./time-value.ts";
-import { publicIdOf } from "./public-id.ts";
 
 /** Maximum entries per metadata file; record keys hold the position in six digits. */
 export const MAX_METADATA_ENTRIES = 999_999;

@@ -7,6 +7,7 @@ import { PROJECT_FILES } from "../project/layout.ts";
 import { FORMAT_KEY } from "./keys.ts";
 import { openStore } from "./lmdb-store.ts";
 import { IndexClosedError, ProjectIndex } from "./project-index.ts";
+import { publicIdOf } from "./public-id.ts";
 import type { IndexedStatus, IndexTotals, ProjectChange } from "./records.ts";
 import {
   makeClips,
@@ -18,7 +19,6 @@ import {
   writeProjectFolder,
   writeRawFile,
 } from "./test-support.ts";
-import { publicIdOf } from "./public-id.ts";
 
 let root: string;
 let projectsDir: string;
