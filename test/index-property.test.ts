@@ -126,9 +126,13 @@ test("index follows random file operations", { timeout: 120_000 + rounds * 20_00
   const projectsDir = path.join(temp.dir, "projects");
   await mkdir(projectsDir);
   const index = await ProjectIndex.open({ indexDir: path.join(temp.dir, "index"), projectsDir });
+  // The reference derives in worker threads even for a few projects, so the watcher's
+  // main-thread refreshes are checked against the workers' rebuild every round.
   const reference = await ProjectIndex.open({
     indexDir: path.join(temp.dir, "reference-index"),
     projectsDir,
+    deriveThreads: 2,
+    workerThreshold: 0,
   });
   const watcher = new ProjectWatcher({ index, projectsDir, reconcileIntervalMs: 0 });
   const activity: Activity = { lastMs: Date.now() };

@@ -1,5 +1,6 @@
 import { type Stats, statSync } from "node:fs";
 import path from "node:path";
+import type { z } from "zod";
 import { clipsMetadataSchema } from "../../schemas/clips-metadata.ts";
 import { collectionsMetadataSchema } from "../../schemas/collections-metadata.ts";
 import { editsFileSchema } from "../../schemas/edits.ts";
@@ -13,9 +14,15 @@ import {
   fillClipVideos,
   fillCollectionVideos,
   listOutputVideos,
+  listOutputVideosSync,
   OUTPUT_VIDEO_FOLDERS,
 } from "./output-videos.ts";
-import { type ProjectFileResult, readProjectFile, statFingerprint } from "./read-project-file.ts";
+import {
+  type ProjectFileResult,
+  readProjectFile,
+  readProjectFileSync,
+  statFingerprint,
+} from "./read-project-file.ts";
 import type {
   DerivedProject,
   EditWarning,
@@ -45,6 +52,30 @@ export const TRACKED_FOLDERS = [OUTPUT_VIDEO_FOLDERS.clips, OUTPUT_VIDEO_FOLDERS
 
 /** Every fingerprinted path: the tracked files, then the tracked folders. */
 export const TRACKED_PATHS: readonly string[] = [...TRACKED_FILES, ...TRACKED_FOLDERS];
+
+/** How {@link deriveProject} reads a project's files and lists its video folders. */
+export interface DeriveIo {
+  readFile<Schema extends z.ZodType>(
+    file: string,
+    schema: Schema,
+  ): Promise<ProjectFileResult<z.output<Schema>>>;
+  listVideos(dir: string): Promise<string[]>;
+}
+
+/**
+ * Reads through the thread pool, so a slow or blocking file never stops the event loop: the
+ * main thread serves requests while it derives projects.
+ */
+export const THREAD_POOL_IO: DeriveIo = { readFile: readProjectFile, listVideos: listOutputVideos };
+
+/**
+ * Reads with blocking calls, which cost about half of the thread-pool round trips for files of
+ * tens of kilobytes in the page cache. Only for worker threads, where blocking stops nothing else.
+ */
+export const BLOCKING_IO: DeriveIo = {
+  readFile: async (file, schema) => readProjectFileSync(file, schema),
+  listVideos: async (dir) => listOutputVideosSync(dir),
+};
 
 /** Raised when a project id is not a valid folder name. */
 export class InvalidProjectIdError extends Error {
@@ -131,21 +162,23 @@ function statusOf(
  * `invalid`, with the file and the reason, and its counts null. Other file-system errors on the
  * folder itself are raised.
  */
-export async function deriveProject(projectsDir: string, projectId: string): Promise<DerivedProject | null> {
+export async function deriveProject(
+  projectsDir: string,
+  projectId: string,
+  io: DeriveIo = THREAD_POOL_IO,
+): Promise<DerivedProject | null> {
   if (!isValidProjectId(projectId)) throw new InvalidProjectIdError(projectId);
 
   const dir = path.join(projectsDir, projectId);
   const paths = projectPaths(dir);
   // The folders are fingerprinted before they are listed, so a video added in between makes
   // the next reconcile derive the project again.
-  // Reads go through the thread pool: the API serves requests while a rebuild derives projects,
-  // and a slow or blocking file must not stop the event loop.
   const [projectResult, pipelineResult, clipsResult, collectionsResult, editsResult] = await Promise.all([
-    readProjectFile(paths.file("project"), projectFileSchema),
-    readProjectFile(paths.file("pipeline"), pipelineFileSchema),
-    readProjectFile(paths.file("clipsMetadata"), clipsMetadataSchema),
-    readProjectFile(paths.file("collectionsMetadata"), collectionsMetadataSchema),
-    readProjectFile(paths.file("edits"), editsFileSchema),
+    io.readFile(paths.file("project"), projectFileSchema),
+    io.readFile(paths.file("pipeline"), pipelineFileSchema),
+    io.readFile(paths.file("clipsMetadata"), clipsMetadataSchema),
+    io.readFile(paths.file("collectionsMetadata"), collectionsMetadataSchema),
+    io.readFile(paths.file("edits"), editsFileSchema),
   ]);
   const clipsFolder = statVideoFolder(dir, OUTPUT_VIDEO_FOLDERS.clips);
   const collectionsFolder = statVideoFolder(dir, OUTPUT_VIDEO_FOLDERS.collections);
@@ -182,12 +215,19 @@ export async function deriveProject(projectsDir: string, projectId: string): Pro
   let edited: EditedRecords = { clips: [], collections: [], warnings: [] };
   if (!invalid && clipsBuilt.ok && collectionsBuilt.ok) {
     const withVideos = await Promise.all([
-      withOutputVideos(dir, clipsBuilt.records, fillClipVideos, OUTPUT_VIDEO_FOLDERS.clips),
-      withOutputVideos(dir, collectionsBuilt.records, fillCollectionVideos, OUTPUT_VIDEO_FOLDERS.collections),
+      withOutputVideos(io, dir, clipsBuilt.records, fillClipVideos, OUTPUT_VIDEO_FOLDERS.clips),
+      withOutputVideos(
+        io,
+        dir,
+        collectionsBuilt.records,
+        fillCollectionVideos,
+        OUTPUT_VIDEO_FOLDERS.collections,
+      ),
     ]);
     edited = applyEdits(projectId, ...withVideos, validValue(editsResult));
     // Collections made by hand exist only after the overlay, so their videos are looked up again.
     const collectionsWithVideos = await withOutputVideos(
+      io,
       dir,
       edited.collections,
       fillCollectionVideos,
@@ -217,6 +257,7 @@ export async function deriveProject(projectsDir: string, projectId: string): Pro
  * The folder is listed only when a record has no path.
  */
 async function withOutputVideos<T extends { video_file: string | null }>(
+  io: DeriveIo,
   dir: string,
   records: T[],
   fill: (records: T[], videos: string[]) => T[],
@@ -224,7 +265,7 @@ async function withOutputVideos<T extends { video_file: string | null }>(
 ): Promise<T[]> {
   if (records.every((record) => record.video_file !== null)) return records;
 
-  return fill(records, await listOutputVideos(path.join(dir, folder)));
+  return fill(records, await io.listVideos(path.join(dir, folder)));
 }
 
 interface RecordInputs {

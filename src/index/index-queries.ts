@@ -1,6 +1,6 @@
 import { isValidProjectId } from "../project/layout.ts";
 import { emptyTotals, forEachSummary, readBucket } from "./bucket-table.ts";
-import type { StoredRecords } from "./index-writes.ts";
+import type { StoredRecords } from "./encoded-project.ts";
 import { bucketName, COMMIT_KEY, projectKey, recordsKey, TOTALS_KEY } from "./keys.ts";
 import type { StoreReader } from "./lmdb-store.ts";
 import { bucketOfPublicId, PROJECT_PREFIX_LENGTH, projectPrefixOf } from "./public-id.ts";

@@ -1,10 +1,5 @@
-import {
-  emptyTotals,
-  type ProjectSummary,
-  packFingerprints,
-  readBucket,
-  writeBucket,
-} from "./bucket-table.ts";
+import { emptyTotals, type ProjectSummary, readBucket, writeBucket } from "./bucket-table.ts";
+import type { EncodedProject } from "./encoded-project.ts";
 import {
   BUCKET_TOTALS_PREFIX,
   bucketOf,
@@ -16,11 +11,8 @@ import {
   TOTALS_KEY,
 } from "./keys.ts";
 import type { StoreWriter } from "./lmdb-store.ts";
-import type { ClipRecord, CollectionRecord, DerivedProject, IndexTotals } from "./records.ts";
+import type { IndexTotals } from "./records.ts";
 import { INDEXED_STATUSES } from "./records.ts";
-
-/** Value of a project's `d/` key: its clip and its collection records, each in file order. */
-export type StoredRecords = [clips: ClipRecord[], collections: CollectionRecord[]];
 
 function addTotals(sum: IndexTotals, part: IndexTotals): void {
   sum.projects.total += part.projects.total;
@@ -83,36 +75,27 @@ export class BucketChanges {
 }
 
 /**
- * Replaces every record of `projectId` with those of `derived`, or removes them when `derived`
+ * Replaces every record of `projectId` with those of `encoded`, or removes them when `encoded`
  * is null. Returns false when there was nothing to remove and nothing to write.
  */
 export function replaceProjectRecords(
   writer: StoreWriter,
   buckets: BucketChanges,
   projectId: string,
-  derived: DerivedProject | null,
+  encoded: EncodedProject | null,
 ): boolean {
-  const existed = buckets.has(projectId);
-  if (!existed && !derived) return false;
+  if (!encoded) {
+    if (!buckets.has(projectId)) return false;
 
-  if (!derived) {
     writer.remove(projectKey(projectId));
     writer.remove(recordsKey(projectId));
     buckets.delete(projectId);
     return true;
   }
 
-  const { record } = derived;
-  writer.put(projectKey(projectId), record);
-  writer.put(recordsKey(projectId), [derived.clips, derived.collections] satisfies StoredRecords);
-  buckets.set(projectId, [
-    record.status,
-    record.total_clips,
-    record.total_collections,
-    Date.parse(record.created_at),
-    record.name,
-    packFingerprints(derived.fingerprints),
-  ]);
+  writer.putEncoded(projectKey(projectId), encoded.recordBytes);
+  writer.putEncoded(recordsKey(projectId), encoded.recordsBytes);
+  buckets.set(projectId, encoded.summary);
   return true;
 }
 

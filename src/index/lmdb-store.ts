@@ -1,6 +1,6 @@
 import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { open, type RootDatabase } from "lmdb";
+import { asBinary, open, type RootDatabase } from "lmdb";
 
 /** Read access to the store, outside or inside a write transaction. */
 export interface StoreReader {
@@ -14,6 +14,8 @@ export interface StoreReader {
 /** Write access inside one transaction; every call applies at once to that transaction. */
 export interface StoreWriter extends StoreReader {
   put(key: string, value: unknown): void;
+  /** Stores bytes that a msgpackr Packr with default options made, as if `put` had encoded the value. */
+  putEncoded(key: string, bytes: Uint8Array): void;
   remove(key: string): void;
 }
 
@@ -107,6 +109,9 @@ export async function openStore(indexDir: string, options: OpenStoreOptions = {}
     ...reader,
     put: (key, value) => {
       db.putSync(key, value);
+    },
+    putEncoded: (key, bytes) => {
+      db.putSync(key, asBinary(bytes));
     },
     remove: (key) => {
       db.removeSync(key);

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { ATOMIC_TEMP_SUFFIX } from "../project/atomic-write.ts";
 import { hasErrorCode, isNotFound } from "../shared/fs-errors.ts";
@@ -25,10 +26,30 @@ export async function listOutputVideos(dir: string): Promise<string[]> {
   try {
     names = await readdir(dir);
   } catch (error) {
-    if (isNotFound(error) || hasErrorCode(error, "EACCES", "EPERM")) return [];
-    throw error;
+    return unreadableFolder(error);
   }
 
+  return videoNames(names);
+}
+
+/** Does what {@link listOutputVideos} does with a blocking call, for worker threads. */
+export function listOutputVideosSync(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    return unreadableFolder(error);
+  }
+
+  return videoNames(names);
+}
+
+function unreadableFolder(error: unknown): string[] {
+  if (isNotFound(error) || hasErrorCode(error, "EACCES", "EPERM")) return [];
+  throw error;
+}
+
+function videoNames(names: string[]): string[] {
   return names
     .filter(
       (name) =>

@@ -3,7 +3,9 @@ import path from "node:path";
 import { isValidProjectId } from "../project/layout.ts";
 import { type Logger, silentLogger } from "../shared/logger.ts";
 import { CoalescingRunner } from "./coalescing-runner.ts";
+import { DerivePool, defaultDeriveThreads, type PoolOutcome } from "./derive-pool.ts";
 import { deriveProject, InvalidProjectIdError } from "./derive-project.ts";
+import { type EncodedProject, encodeProject } from "./encoded-project.ts";
 import * as queries from "./index-queries.ts";
 import { BucketChanges, clearIndex, markCommit, replaceProjectRecords } from "./index-writes.ts";
 import { bucketOf, FORMAT_KEY, INDEX_FORMAT_VERSION, PROJECT_PREFIX, projectIdOfKey } from "./keys.ts";
@@ -13,7 +15,6 @@ import { findStaleProjects, isFolderReadable, listProjectFolders } from "./proje
 import type {
   ClipRecord,
   CollectionRecord,
-  DerivedProject,
   IndexedStatus,
   IndexTotals,
   ProjectChange,
@@ -30,6 +31,14 @@ export interface ProjectIndexOptions {
   concurrency?: number;
   /** Projects written per transaction by rebuild and reconcile. @default 256 */
   batchSize?: number;
+  /**
+   * Worker threads that derive projects when a rebuild or reconcile has at least
+   * `workerThreshold` of them; 0 derives everything on the main thread.
+   * @default the number of cores, at most 4
+   */
+  deriveThreads?: number;
+  /** Projects a rebuild or reconcile must have before it starts worker threads. @default 500 */
+  workerThreshold?: number;
 }
 
 /** Project folders that rebuild and reconcile read at once, unless `concurrency` sets another number. */
@@ -66,7 +75,7 @@ export class IndexClosedError extends Error {
 interface PendingChange {
   projectId: string;
   seq: number;
-  derived: DerivedProject | null;
+  encoded: EncodedProject | null;
 }
 
 /** Orders project ids as their summaries are stored: by bucket, then by id. */
@@ -91,6 +100,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   readonly #logger: Logger;
   readonly #concurrency: number;
   readonly #batchSize: number;
+  readonly #deriveThreads: number;
+  readonly #workerThreshold: number;
   /** Counter that orders derivations; a derivation older than the last committed one is dropped. */
   #seq = 0;
   readonly #committedSeq = new Map<string, number>();
@@ -119,6 +130,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     this.#logger = (options.logger ?? silentLogger).child({ module: "index" });
     this.#concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.#batchSize = options.batchSize ?? 256;
+    this.#deriveThreads = options.deriveThreads ?? defaultDeriveThreads();
+    this.#workerThreshold = options.workerThreshold ?? 500;
   }
 
   /**
@@ -324,7 +337,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     const derived = await deriveProject(this.projectsDir, projectId);
     this.#assertOpen("refresh a project");
 
-    const applied = await this.#commit([{ projectId, seq, derived }]);
+    const applied = await this.#commit([{ projectId, seq, encoded: derived && encodeProject(derived) }]);
     const record = queries.getProject(this.#store, projectId);
     this.#logger.debug(
       {
@@ -347,35 +360,92 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     // In bucket order each batch touches a few buckets, so each commit re-derives the totals of
     // those few and a rebuild scans each summary about once instead of once per batch.
     const ordered = sortByBucket(projectIds);
-    let changed = 0;
-    let committing: Promise<number> | undefined;
-
+    const batches: string[][] = [];
     for (let start = 0; start < ordered.length; start += this.#batchSize) {
-      // The next batch is read while the previous one commits.
-      const derived = await this.#deriveBatch(ordered.slice(start, start + this.#batchSize));
-      changed += (await committing) ?? 0;
-      this.#assertOpen("commit derived projects");
-      committing = this.#commit(derived).then((applied) => applied.length);
-      // Handled here so a failed commit is not reported as unhandled before it is awaited.
-      committing.catch(() => undefined);
+      batches.push(ordered.slice(start, start + this.#batchSize));
     }
 
-    return changed + ((await committing) ?? 0);
+    const pool = this.#startPool(ordered.length);
+    // Two batches are derived ahead while one commits, so the workers never wait for the writer.
+    const derivations = new Map<number, Promise<PendingChange[]>>();
+    const deriveAhead = (batch: number) => {
+      const ids = batches[batch];
+      if (!ids || derivations.has(batch)) return;
+      const derivation = this.#deriveBatch(ids, pool);
+      // Handled here so a batch left behind by a failed commit is not reported as unhandled.
+      derivation.catch(() => undefined);
+      derivations.set(batch, derivation);
+    };
+
+    let changed = 0;
+    let committing: Promise<number> | undefined;
+    try {
+      for (let batch = 0; batch < batches.length; batch++) {
+        for (let ahead = batch; ahead <= batch + 2; ahead++) deriveAhead(ahead);
+        const derived = await (derivations.get(batch) as Promise<PendingChange[]>);
+        derivations.delete(batch);
+        changed += (await committing) ?? 0;
+        this.#assertOpen("commit derived projects");
+        committing = this.#commit(derived).then((applied) => applied.length);
+        committing.catch(() => undefined);
+      }
+
+      return changed + ((await committing) ?? 0);
+    } finally {
+      await pool?.close();
+    }
   }
 
-  /** Derives `projectIds`, `concurrency` at a time; a project that cannot be read is logged and left out. */
-  async #deriveBatch(projectIds: string[]): Promise<PendingChange[]> {
-    const derived = await mapConcurrent(projectIds, this.#concurrency, async (projectId) => {
-      const seq = ++this.#seq;
-      try {
-        return { projectId, seq, derived: await deriveProject(this.projectsDir, projectId) };
-      } catch (error) {
-        this.#logger.error({ err: error, projectId }, "could not derive project; keeping its old records");
-        return null;
-      }
-    });
+  /** Starts worker threads for a scan of `projects` projects, or returns null to derive on the main thread. */
+  #startPool(projects: number): DerivePool | null {
+    if (this.#deriveThreads < 1 || projects < this.#workerThreshold) return null;
 
-    return derived.filter((change) => change !== null);
+    try {
+      return new DerivePool(this.#deriveThreads);
+    } catch (error) {
+      this.#logger.warn({ err: error }, "could not start derive worker threads; deriving on the main thread");
+      return null;
+    }
+  }
+
+  /**
+   * Derives `projectIds` with the worker threads of `pool`, or on the main thread `concurrency`
+   * at a time. A project that cannot be read is logged and left out. When a worker stops, its
+   * projects are derived on the main thread.
+   */
+  async #deriveBatch(projectIds: string[], pool: DerivePool | null): Promise<PendingChange[]> {
+    const seqs = projectIds.map(() => ++this.#seq);
+    let outcomes: PoolOutcome[] | null = null;
+    if (pool?.running) {
+      try {
+        outcomes = await pool.derive(this.projectsDir, projectIds);
+      } catch (error) {
+        this.#logger.warn({ err: error }, "a derive worker failed; deriving its projects on the main thread");
+      }
+    }
+    outcomes ??= await mapConcurrent(
+      projectIds,
+      this.#concurrency,
+      async (projectId): Promise<PoolOutcome> => {
+        try {
+          const derived = await deriveProject(this.projectsDir, projectId);
+          return { projectId, encoded: derived && encodeProject(derived) };
+        } catch (error) {
+          return { projectId, error: error as Error };
+        }
+      },
+    );
+
+    const changes: PendingChange[] = [];
+    outcomes.forEach((outcome, i) => {
+      if ("error" in outcome) {
+        const { projectId, error } = outcome;
+        this.#logger.error({ err: error, projectId }, "could not derive project; keeping its old records");
+        return;
+      }
+      changes.push({ projectId: outcome.projectId, seq: seqs[i] as number, encoded: outcome.encoded });
+    });
+    return changes;
   }
 
   /**
@@ -385,21 +455,21 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
    */
   async #commit(changes: PendingChange[]): Promise<ProjectChange[]> {
     let pending = changes;
-    if (pending.some((change) => change.derived === null) && !(await isFolderReadable(this.projectsDir))) {
+    if (pending.some((change) => change.encoded === null) && !(await isFolderReadable(this.projectsDir))) {
       this.#setOffline(new Error(`${this.projectsDir} is missing or not readable`));
-      pending = pending.filter((change) => change.derived !== null);
+      pending = pending.filter((change) => change.encoded !== null);
     }
     this.#assertOpen("commit derived projects");
 
     const applied = await this.#write((writer) => {
       const buckets = new BucketChanges(writer);
       const done: ProjectChange[] = [];
-      for (const { projectId, seq, derived } of pending) {
+      for (const { projectId, seq, encoded } of pending) {
         if ((this.#committedSeq.get(projectId) ?? 0) > seq) continue;
         this.#committedSeq.set(projectId, seq);
-        if (!replaceProjectRecords(writer, buckets, projectId, derived)) continue;
+        if (!replaceProjectRecords(writer, buckets, projectId, encoded)) continue;
 
-        done.push({ projectId, record: derived?.record ?? null });
+        done.push({ projectId, record: encoded?.record ?? null });
       }
       if (done.length > 0) {
         buckets.finish();

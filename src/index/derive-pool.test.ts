@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, test } from "node:test";
+import { unpack } from "msgpackr";
+import { DerivePool, DeriveWorkerError, type PoolOutcome } from "./derive-pool.ts";
+import { deriveProject } from "./derive-project.ts";
+import {
+  makeClips,
+  makeCollections,
+  makePipelineFile,
+  makeProjectFile,
+  makeTempDir,
+  writeAutoClipProject,
+  writeProjectFolder,
+  writeRawFile,
+} from "./test-support.ts";
+
+let temp: { dir: string; remove: () => Promise<void> };
+let projectsDir: string;
+let pool: DerivePool | undefined;
+
+beforeEach(async () => {
+  temp = await makeTempDir("derive-pool");
+  projectsDir = path.join(temp.dir, "projects");
+  await mkdir(projectsDir);
+});
+
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+  await temp.remove();
+});
+
+function encodedOf(outcome: PoolOutcome | undefined) {
+  assert.ok(outcome && "encoded" in outcome, `expected a derived project, got ${JSON.stringify(outcome)}`);
+  return outcome.encoded;
+}
+
+test("workers derive the same records as the main thread, in the order asked", async () => {
+  await writeProjectFolder(projectsDir, "normal", {
+    project: makeProjectFile("normal", { name: "讲座：时间管理" }),
+    pipeline: makePipelineFile({ status: "completed", progress: 100 }),
+    clips: makeClips(5),
+    collections: makeCollections(2, 5),
+  });
+  await writeAutoClipProject(projectsDir, "autoclip", 8, 3);
+  const broken = await writeProjectFolder(projectsDir, "broken", { clips: makeClips(2) });
+  await writeRawFile(broken, "metadata/collections_metadata.json", "[{");
+  const ids = ["normal", "missing", "autoclip", "broken"];
+
+  pool = new DerivePool(2);
+  const outcomes = await pool.derive(projectsDir, ids);
+
+  assert.deepEqual(
+    outcomes.map((outcome) => outcome.projectId),
+    ids,
+  );
+  assert.equal(encodedOf(outcomes[1]), null);
+  for (const at of [0, 2, 3]) {
+    const projectId = ids[at] as string;
+    const expected = await deriveProject(projectsDir, projectId);
+    const encoded = encodedOf(outcomes[at]);
+    assert.ok(expected && encoded, projectId);
+    assert.deepEqual(encoded.record, expected.record, projectId);
+    assert.deepEqual(unpack(encoded.recordBytes), expected.record, projectId);
+    assert.deepEqual(unpack(encoded.recordsBytes), [expected.clips, expected.collections], projectId);
+  }
+  assert.equal(encodedOf(outcomes[3])?.record.status, "invalid");
+  assert.equal(encodedOf(outcomes[2])?.summary[1], 8);
+});
+
+test("a project that raises is returned as an error, not thrown", async () => {
+  pool = new DerivePool(1);
+  const [outcome] = await pool.derive(projectsDir, ["../outside"]);
+
+  assert.ok(outcome && "error" in outcome, JSON.stringify(outcome));
+  assert.match(outcome.error.message, /Expected a project id/);
+  assert.equal((outcome.error as { code?: string }).code, "INVALID_PROJECT_ID");
+});
+
+test("a worker that stops fails its jobs with DeriveWorkerError", async () => {
+  pool = new DerivePool(1, "process.exit(3);");
+  await assert.rejects(pool.derive(projectsDir, ["a", "b"]), (error: unknown) => {
+    assert.ok(error instanceof DeriveWorkerError);
+    return true;
+  });
+  assert.equal(pool.running, false);
+  await assert.rejects(pool.derive(projectsDir, ["a"]), DeriveWorkerError);
+});
+
+test("close() rejects jobs still waiting and stops the workers", async () => {
+  await writeAutoClipProject(projectsDir, "p1");
+  pool = new DerivePool(1);
+  const ids = Array.from({ length: 200 }, () => "p1");
+  const rejected = assert.rejects(pool.derive(projectsDir, ids), DeriveWorkerError);
+  await pool.close();
+
+  await rejected;
+  assert.equal(pool.running, false);
+});

@@ -1,0 +1,205 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { ProjectSummary } from "./bucket-table.ts";
+import type { EncodedProject } from "./encoded-project.ts";
+import type { ProjectRecord } from "./records.ts";
+
+/** Projects a worker derives per message: enough to amortize a message, few enough to share the work evenly. */
+const PROJECTS_PER_JOB = 32;
+
+/** Work for one worker message. */
+export interface DeriveJob {
+  id: number;
+  projectsDir: string;
+  projectIds: string[];
+}
+
+/** What a worker found for one project; byte ranges point into the job's buffer. */
+export type WorkerOutcome =
+  | {
+      projectId: string;
+      state: "derived";
+      record: ProjectRecord;
+      summary: ProjectSummary;
+      recordBytes: [offset: number, length: number];
+      recordsBytes: [offset: number, length: number];
+    }
+  | { projectId: string; state: "missing" }
+  | { projectId: string; state: "failed"; message: string; code: string | null };
+
+export interface DeriveJobResult {
+  id: number;
+  outcomes: WorkerOutcome[];
+  /** Every encoded value of the job, back to back. */
+  bytes: Uint8Array;
+}
+
+/** One project derived by the pool: encoded, null when its folder is gone, or the error it raised. */
+export type PoolOutcome =
+  | { projectId: string; encoded: EncodedProject | null }
+  | { projectId: string; error: Error };
+
+/** Raised for every job a worker held or would have taken when it stopped unexpectedly. */
+export class DeriveWorkerError extends Error {
+  override name = "DeriveWorkerError";
+  readonly code = "DERIVE_WORKER_FAILED";
+}
+
+interface QueuedJob {
+  job: DeriveJob;
+  resolve: (result: DeriveJobResult) => void;
+  reject: (error: Error) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  current: QueuedJob | null;
+}
+
+/**
+ * Source of a worker: the sources are TypeScript run through tsx, and a worker thread gets no
+ * module hooks from the main thread (`bin/autoclipd.js` registers tsx there only, and a `--import`
+ * on the command line does not cover a worker's entry file), so the worker registers tsx itself
+ * before it imports `derive-worker.ts`.
+ */
+function workerSource(): string {
+  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const entry = JSON.stringify(new URL("./derive-worker.ts", import.meta.url).href);
+
+  return `import(${tsx}).then((api) => { api.register(); return import(${entry}); });`;
+}
+
+/** Number of worker threads that use the machine's cores without crowding the main thread out. */
+export function defaultDeriveThreads(): number {
+  return Math.min(4, availableParallelism());
+}
+
+function errorOf(outcome: Extract<WorkerOutcome, { state: "failed" }>): Error {
+  return Object.assign(new Error(outcome.message), outcome.code ? { code: outcome.code } : {});
+}
+
+function toPoolOutcome(outcome: WorkerOutcome, bytes: Uint8Array): PoolOutcome {
+  const { projectId } = outcome;
+  if (outcome.state === "missing") return { projectId, encoded: null };
+  if (outcome.state === "failed") return { projectId, error: errorOf(outcome) };
+
+  const [recordOffset, recordLength] = outcome.recordBytes;
+  const [recordsOffset, recordsLength] = outcome.recordsBytes;
+  return {
+    projectId,
+    encoded: {
+      record: outcome.record,
+      summary: outcome.summary,
+      recordBytes: bytes.subarray(recordOffset, recordOffset + recordLength),
+      recordsBytes: bytes.subarray(recordsOffset, recordsOffset + recordsLength),
+    },
+  };
+}
+
+/**
+ * Worker threads that derive and encode projects for rebuild and reconcile, so reading, parsing,
+ * validating and encoding run on the other cores while the main thread writes to LMDB and
+ * serves requests. A worker that stops fails the jobs it held; the caller derives those
+ * projects on the main thread instead.
+ */
+export class DerivePool {
+  readonly #workers: PoolWorker[] = [];
+  readonly #queue: QueuedJob[] = [];
+  #nextJobId = 0;
+  #closed = false;
+
+  readonly #source: string;
+
+  /** `source` replaces the workers' code, for tests of a worker that fails. */
+  constructor(threads: number, source = workerSource()) {
+    this.#source = source;
+    for (let i = 0; i < threads; i++) this.#startWorker();
+  }
+
+  /** False once every worker has stopped or the pool was closed; then derive() rejects. */
+  get running(): boolean {
+    return !this.#closed && this.#workers.length > 0;
+  }
+
+  #startWorker(): void {
+    const worker = new Worker(this.#source, { eval: true });
+    const entry: PoolWorker = { worker, current: null };
+    this.#workers.push(entry);
+
+    worker.on("message", (result: DeriveJobResult) => {
+      const done = entry.current;
+      entry.current = null;
+      done?.resolve(result);
+      this.#dispatch();
+    });
+    const fail = (error: Error) => this.#dropWorker(entry, error);
+    worker.on("error", fail);
+    worker.on("exit", (code) => {
+      if (!this.#closed) fail(new DeriveWorkerError(`A derive worker exited with code ${code}.`));
+    });
+  }
+
+  #dropWorker(entry: PoolWorker, cause: Error): void {
+    const at = this.#workers.indexOf(entry);
+    if (at === -1) return;
+    this.#workers.splice(at, 1);
+    void entry.worker.terminate();
+
+    const error =
+      cause instanceof DeriveWorkerError
+        ? cause
+        : new DeriveWorkerError(`A derive worker stopped: ${cause.message}`, { cause });
+    entry.current?.reject(error);
+    entry.current = null;
+    if (this.#workers.length === 0) {
+      for (const queued of this.#queue.splice(0)) queued.reject(error);
+    }
+  }
+
+  #dispatch(): void {
+    for (const entry of this.#workers) {
+      if (entry.current) continue;
+      const next = this.#queue.shift();
+      if (!next) return;
+      entry.current = next;
+      entry.worker.postMessage(next.job);
+    }
+  }
+
+  #run(projectsDir: string, projectIds: string[]): Promise<DeriveJobResult> {
+    if (this.#closed || this.#workers.length === 0) {
+      return Promise.reject(new DeriveWorkerError("The derive pool has no running worker."));
+    }
+
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ job: { id: this.#nextJobId++, projectsDir, projectIds }, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /**
+   * Derives and encodes `projectIds`, in jobs spread over the workers, and returns one outcome
+   * per project in the same order. Rejects with DeriveWorkerError when a worker stopped.
+   */
+  async derive(projectsDir: string, projectIds: readonly string[]): Promise<PoolOutcome[]> {
+    const jobs: Array<Promise<DeriveJobResult>> = [];
+    for (let start = 0; start < projectIds.length; start += PROJECTS_PER_JOB) {
+      jobs.push(this.#run(projectsDir, projectIds.slice(start, start + PROJECTS_PER_JOB)));
+    }
+
+    const results = await Promise.all(jobs);
+    return results.flatMap((result) =>
+      result.outcomes.map((outcome) => toPoolOutcome(outcome, result.bytes)),
+    );
+  }
+
+  /** Stops every worker; jobs still waiting are rejected. Safe to call twice. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const error = new DeriveWorkerError("The derive pool was closed.");
+    for (const queued of this.#queue.splice(0)) queued.reject(error);
+    const workers = this.#workers.splice(0);
+    for (const entry of workers) entry.current?.reject(error);
+    await Promise.all(workers.map((entry) => entry.worker.terminate()));
+  }
+}
