@@ -45,8 +45,17 @@ function hash32(text: string, seed: number, step: number): number {
   return h >>> 0;
 }
 
-function hex(value: number, digits: number): string {
-  return value.toString(16).padStart(digits, "0");
+/** Two hexadecimal digits of each byte value; formatting ids byte by byte avoids padStart. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
+/** Formats the low 16 bits of `value` as four hexadecimal digits. */
+function hex4(value: number): string {
+  return (BYTE_HEX[(value >>> 8) & 0xff] as string) + (BYTE_HEX[value & 0xff] as string);
+}
+
+/** Formats a 32-bit unsigned `value` as eight hexadecimal digits. */
+function hex8(value: number): string {
+  return hex4(value >>> 16) + hex4(value);
 }
 
 /** The last project whose prefix was computed; deriving a project asks for it once per record. */
@@ -59,7 +68,7 @@ export function projectPrefixOf(projectId: string): string {
   const a = hash32(projectId, 0x811c9dc5, 0x01000193);
   const b = hash32(projectId, 0x9747b28c, 0x5bd1e995);
   const first = ((bucketIndexOf(projectId) << 26) | (a & 0x3ffffff)) >>> 0;
-  const prefix = `${hex(first, 8)}-${hex(b >>> 16, 4)}-${hex(0x8000 | (b & 0x0fff), 4)}`;
+  const prefix = `${hex8(first)}-${hex4(b >>> 16)}-${hex4(0x8000 | (b & 0x0fff))}`;
   lastPrefix = { projectId, prefix };
   return prefix;
 }
@@ -74,7 +83,7 @@ export function publicIdOf(projectId: string, kind: PublicIdKind, fileId: string
   const a = hash32(name, 0x811c9dc5, 0x01000193);
   const b = hash32(name, 0x9747b28c, 0x5bd1e995);
 
-  return `${projectPrefixOf(projectId)}-${hex(0x8000 | (a >>> 18), 4)}-${hex(a & 0xffff, 4)}${hex(b, 8)}`;
+  return `${projectPrefixOf(projectId)}-${hex4(0x8000 | (a >>> 18))}-${hex4(a)}${hex8(b)}`;
 }
 
 /**
