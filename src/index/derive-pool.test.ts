@@ -33,7 +33,8 @@ afterEach(async () => {
 });
 
 function encodedOf(outcome: PoolOutcome | undefined) {
-  assert.ok(outcome && "encoded" in outcome, `expected a derived project, got ${JSON.stringify(outcome)}`);
+  assert.ok(outcome, "expected an outcome");
+  assert.ok("encoded" in outcome, `expected a derived project, got ${JSON.stringify(outcome)}`);
   return outcome.encoded;
 }
 
@@ -61,7 +62,8 @@ test("workers derive the same records as the main thread, in the order asked", a
     const projectId = ids[at] as string;
     const expected = await deriveProject(projectsDir, projectId);
     const encoded = encodedOf(outcomes[at]);
-    assert.ok(expected && encoded, projectId);
+    assert.ok(expected, projectId);
+    assert.ok(encoded, projectId);
     assert.deepEqual(encoded.record, expected.record, projectId);
     assert.deepEqual(unpack(encoded.recordBytes), expected.record, projectId);
     assert.deepEqual(unpack(encoded.recordsBytes), [expected.clips, expected.collections], projectId);
@@ -74,7 +76,8 @@ test("a project that raises is returned as an error, not thrown", async () => {
   pool = new DerivePool(1);
   const [outcome] = await pool.derive(projectsDir, ["../outside"]);
 
-  assert.ok(outcome && "error" in outcome, JSON.stringify(outcome));
+  assert.ok(outcome, "expected an outcome");
+  assert.ok("error" in outcome, JSON.stringify(outcome));
   assert.match(outcome.error.message, /Expected a project id/);
   assert.equal((outcome.error as { code?: string }).code, "INVALID_PROJECT_ID");
 });

@@ -14,7 +14,7 @@ export interface DeriveJob {
   projectIds: string[];
 }
 
-/** What a worker found for one project; byte ranges point into the job's buffer. */
+/** A worker's result for one project; byte ranges point into the job's buffer. */
 export type WorkerOutcome =
   | {
       projectId: string;
@@ -57,10 +57,10 @@ interface PoolWorker {
 }
 
 /**
- * Source of a worker: the sources are TypeScript run through tsx, and a worker thread gets no
- * module hooks from the main thread (`bin/autoclipd.js` registers tsx there only, and a `--import`
- * on the command line does not cover a worker's entry file), so the worker registers tsx itself
- * before it imports `derive-worker.ts`.
+ * Source of a worker. The sources are TypeScript run through tsx, and a worker thread gets no
+ * module hooks from the main thread: `bin/autoclipd.js` registers tsx there only, and a
+ * `--import` on the command line does not cover a worker's entry file. So the worker registers
+ * tsx itself before it imports `derive-worker.ts`.
  */
 function workerSource(): string {
   const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));

@@ -7,8 +7,8 @@ export type StoredRecords = [clips: ClipRecord[], collections: CollectionRecord[
 
 /**
  * A derived project ready to be written: the record and summary that the writing thread needs,
- * and the values of the `p/` and `d/` keys already encoded, so a worker thread can do the
- * encoding and the writer only copies bytes.
+ * and the values of the `p/` and `d/` keys already encoded. A worker thread can do the encoding,
+ * and the writer then only copies bytes.
  */
 export interface EncodedProject {
   record: ProjectRecord;

@@ -7,7 +7,7 @@ import { BUCKET_COUNT, bucketIndexOf } from "./keys.ts";
  *     BBBBBBBB-PPPP-8PPP-VIII-IIIIIIIIIIII
  *
  * - The first 32 bits hold the project's summary bucket (6 bits) and 26 bits of a hash of the
- *   project id; with the next 28 bits (`PPPP-8PPP`) a project is named by 60 bits, so every id
+ *   project id. With the next 28 bits (`PPPP-8PPP`) a project is named by 60 bits, so every id
  *   of one project starts with the same 18 characters.
  * - The last 62 bits (`V` carries the RFC variant) are a hash of the kind and the id in the file.
  *
@@ -58,7 +58,7 @@ function hex8(value: number): string {
   return hex4(value >>> 16) + hex4(value);
 }
 
-/** The last project whose prefix was computed; deriving a project asks for it once per record. */
+/** The last project whose prefix was computed; deriving a project needs it once per record. */
 let lastPrefix = { projectId: "", prefix: "" };
 
 /** Returns the first 18 characters shared by every public id of `projectId`. */
