@@ -61,9 +61,9 @@ interface PoolWorker {
  * module hooks from the main thread: `bin/autoclipd.js` registers tsx there only, and a
  * `--import` on the command line does not cover a worker's entry file. So the worker registers
  * tsx itself before it imports `derive-worker.ts`. It first imports zod and msgpackr, which are
- * plain JavaScript, without tsx: each module loaded after `register()` costs a round trip to
- * tsx's hooks thread, and this roughly halved the time to a worker's first project (about
- * 220 ms instead of 540 ms, measured on the 2-core benchmark machine while it was busy).
+ * plain JavaScript, without tsx, because each module loaded after `register()` costs a round
+ * trip to tsx's hooks thread. That cut the time until a worker is ready from about 540 ms to
+ * 220 ms (medians of six starts on the 2-core benchmark machine while it ran other tests).
  */
 function workerSource(): string {
   const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
