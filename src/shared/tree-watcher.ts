@@ -44,8 +44,8 @@ const SCAN_CONCURRENCY = 16;
  * per file, unlike chokidar, which also watches and stats every file. With 10,000 project folders
  * that is the difference between seconds and minutes of start-up and tens and thousands of MB.
  * A folder named by `subfoldersOnly` goes without a watch while its subfolders have theirs. Each
- * watch costs about 900 bytes of heap and native memory (measured with 50,000 watches in Node.js
- * 20 on Linux).
+ * watch costs about 1.2 KB of heap and native memory (measured with the 40,000 watches of 10,000
+ * projects, Node.js 20 on Linux).
  *
  * The initial scan reports nothing. Afterwards a change of a file's content is `change`, and an
  * entry that appears or disappears is `add`, `addDir`, `unlink` or `unlinkDir` after one lstat.
