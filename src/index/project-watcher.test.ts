@@ -323,3 +323,36 @@ test("watcher picks up a clip video added later", async () => {
   assert.equal(index.listClips("p1")[1]?.video_file, "output/clips/2_Highlight_2.mp4");
   assert.equal(index.listClips("p1")[0]?.video_file, null);
 });
+
+test("watcher follows output/clips made again", async () => {
+  const dir = await writeAutoClipProject(projectsDir, "p1", 2, 1);
+  await mkdir(path.join(dir, "output", "clips"), { recursive: true });
+  await mkdir(path.join(dir, "output", "collections"), { recursive: true });
+  await writeFile(path.join(dir, "output", "clips", "2_Highlight_2.mp4"), "video");
+  await watcher.start();
+  await index.refreshProject("p1");
+  assert.equal(index.listClips("p1")[1]?.video_file, "output/clips/2_Highlight_2.mp4");
+  const removed = waitForEvent<ProjectChange>(
+    index,
+    "change",
+    "p1 to be refreshed after output/clips is removed",
+    changeOf("p1", () => index.listClips("p1")[1]?.video_file === null),
+  );
+
+  // Both tracked folders exist, so output/ itself is not watched until output/clips goes.
+  await rm(path.join(dir, "output", "clips"), { recursive: true });
+  await removed;
+  const added = waitForEvent<ProjectChange>(
+    index,
+    "change",
+    "p1 to be refreshed after output/clips is made again",
+    changeOf("p1", () => index.listClips("p1")[0]?.video_file !== null),
+  );
+  await mkdir(path.join(dir, "output", ".next-clips"));
+  await writeFile(path.join(dir, "output", ".next-clips", "1_Highlight_1.mp4"), "video");
+  await rename(path.join(dir, "output", ".next-clips"), path.join(dir, "output", "clips"));
+  await added;
+
+  assert.equal(index.listClips("p1")[0]?.video_file, "output/clips/1_Highlight_1.mp4");
+  assert.equal(index.listClips("p1")[1]?.video_file, null);
+});

@@ -35,6 +35,18 @@ const PROJECT_LEVEL_NAMES = new Set(
 const TRACKED_FILE_SET = new Set<string>(TRACKED_FILES);
 const TRACKED_FOLDER_SET = new Set<string>(TRACKED_FOLDERS);
 
+/**
+ * Folders of a project that hold no tracked file, with the names of the tracked folders in them:
+ * `output` with `clips` and `collections`. Their other entries are ignored, so the tree watcher
+ * need not watch them while those tracked folders exist.
+ */
+const SUBFOLDERS_ONLY = new Map<string, string[]>();
+for (const folder of TRACKED_FOLDERS) {
+  const parent = path.posix.dirname(folder);
+  if (parent === "." || TRACKED_FILES.some((file) => file.startsWith(`${parent}/`))) continue;
+  SUBFOLDERS_ONLY.set(parent, [...(SUBFOLDERS_ONLY.get(parent) ?? []), path.posix.basename(folder)]);
+}
+
 /** Tells whether relative path segments name a video inside a tracked folder such as `output/clips`. */
 function isTrackedVideo(segments: string[]): boolean {
   return (
@@ -130,6 +142,7 @@ export class ProjectWatcher {
         logger: this.#logger,
         onError: () => void this.#reconcileTimer.runNow(),
         ignore: (file: string) => isIgnoredProjectPath(this.#segmentsOf(file)),
+        subfoldersOnly: (folder: string) => SUBFOLDERS_ONLY.get(this.#segmentsOf(folder).slice(1).join("/")),
         onEvent: (event: WatchEvent, file: string) => this.#onEvent(event, file),
         onReady: () => {
           this.#ready = true;

@@ -28,11 +28,15 @@ afterEach(async () => {
 });
 
 /** Starts a watcher on `root` that ignores dot names, and resolves once its initial scan is done. */
-function startWatching(depth: number): Promise<void> {
+function startWatching(
+  depth: number,
+  subfoldersOnly?: (folder: string) => readonly string[] | undefined,
+): Promise<void> {
   return new Promise((resolve) => {
     watcher = startTreeWatcher({
       root,
       depth,
+      subfoldersOnly,
       logger: silentLogger,
       ignore: (file) => path.basename(file).startsWith("."),
       onEvent: (event, file) => seen.push({ event, relative: path.relative(root, file) }),
@@ -149,4 +153,91 @@ test("tree watcher close is idempotent and stops events", async () => {
 
   assert.deepEqual(seen, []);
   assert.equal(active.degraded, false);
+});
+
+/** Makes `p1/out/a` and `p1/out/b` and watches `root` with `p1/out` covered by those two. */
+async function watchCoveredFolder(): Promise<void> {
+  await mkdir(path.join(root, "p1", "out", "a"), { recursive: true });
+  await mkdir(path.join(root, "p1", "out", "b"), { recursive: true });
+  await startWatching(3, (folder) => (path.relative(root, folder) === "p1/out" ? ["a", "b"] : undefined));
+}
+
+test("tree watcher closes the watch of a covered folder", async () => {
+  await watchCoveredFolder();
+
+  // Outside the contract of subfoldersOnly, so it shows whether p1/out itself is watched.
+  await writeFile(path.join(root, "p1", "out", "untracked.json"), "{}");
+  await writeFile(path.join(root, "p1", "out", "a", "clip.mp4"), "");
+
+  await waitForSeen("an event for p1/out/a/clip.mp4", (entry) => entry.relative === "p1/out/a/clip.mp4");
+  assert.ok(seen.every((entry) => entry.relative !== "p1/out/untracked.json"));
+});
+
+test("tree watcher reports a removed covered subfolder", async () => {
+  await watchCoveredFolder();
+
+  await rm(path.join(root, "p1", "out", "a"), { recursive: true });
+  await waitForSeen(
+    "unlinkDir of p1/out/a",
+    (entry) => entry.event === "unlinkDir" && entry.relative === "p1/out/a",
+  );
+  await mkdir(path.join(root, "p1", "out", "a"));
+  await waitForSeen(
+    "addDir of p1/out/a",
+    (entry) => entry.event === "addDir" && entry.relative === "p1/out/a",
+  );
+  await writeFile(path.join(root, "p1", "out", "a", "clip.mp4"), "");
+
+  await waitForSeen("an event for p1/out/a/clip.mp4", (entry) => entry.relative === "p1/out/a/clip.mp4");
+});
+
+test("tree watcher reports covered subfolders removed together", async () => {
+  await watchCoveredFolder();
+
+  await Promise.all([
+    rm(path.join(root, "p1", "out", "a"), { recursive: true }),
+    rm(path.join(root, "p1", "out", "b"), { recursive: true }),
+  ]);
+
+  await waitForSeen(
+    "unlinkDir of p1/out/a",
+    (entry) => entry.event === "unlinkDir" && entry.relative === "p1/out/a",
+  );
+  await waitForSeen(
+    "unlinkDir of p1/out/b",
+    (entry) => entry.event === "unlinkDir" && entry.relative === "p1/out/b",
+  );
+});
+
+test("tree watcher follows a replaced covered subfolder", async () => {
+  await mkdir(path.join(root, "p1", "next"), { recursive: true });
+  await watchCoveredFolder();
+
+  await rm(path.join(root, "p1", "out", "a"), { recursive: true });
+  await rename(path.join(root, "p1", "next"), path.join(root, "p1", "out", "a"));
+  await waitForSeen(
+    "addDir of the new p1/out/a",
+    (entry) => entry.event === "addDir" && entry.relative === "p1/out/a",
+  );
+  seen = [];
+  await writeFile(path.join(root, "p1", "out", "a", "clip.mp4"), "");
+
+  await waitForSeen("an event from the new p1/out/a", (entry) => entry.relative === "p1/out/a/clip.mp4");
+  assert.ok(seen.every((entry) => !entry.relative.startsWith("p1/next")));
+});
+
+test("tree watcher drops a covered folder renamed away", async () => {
+  await watchCoveredFolder();
+
+  await rename(path.join(root, "p1", "out"), path.join(root, "p1", "moved"));
+  await waitForSeen(
+    "unlinkDir of p1/out",
+    (entry) => entry.event === "unlinkDir" && entry.relative === "p1/out",
+  );
+  seen = [];
+  await writeFile(path.join(root, "p1", "moved", "a", "clip.mp4"), "");
+  await writeFile(path.join(root, "p1", "late.json"), "{}");
+
+  await waitForSeen("an event for p1/late.json", (entry) => entry.relative === "p1/late.json");
+  assert.ok(seen.every((entry) => !entry.relative.startsWith("p1/out")));
 });

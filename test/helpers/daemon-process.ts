@@ -1,15 +1,33 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const binPath = path.join(root, "bin", "autoclipd.js");
 
 /** Log line after which a daemon counts as started: "HTTP server listening" comes before the index is ready. */
 export type ReadyMessage = "daemon started" | "HTTP server listening";
 
 /** One pino log line of the daemon, parsed from JSON. */
 export type LogEntry = Record<string, unknown>;
+
+/**
+ * Node.js flags on the `#!/usr/bin/env -S node ...` line of `bin/autoclipd.js`, which `npx
+ * autoclipd` and `npm start` pass to Node.js. The daemon is spawned with them, as users run it.
+ */
+export function daemonNodeFlags(): string[] {
+  const shebang = readFileSync(binPath, "utf8").split("\n", 1)[0] ?? "";
+  const match = /^#!\/usr\/bin\/env -S node((?: --[\w-]+=\S+)*)$/.exec(shebang);
+  if (!match)
+    throw new Error(`Expected "#!/usr/bin/env -S node --flag=value ..." in ${binPath}, got "${shebang}".`);
+
+  return (match[1] ?? "")
+    .trim()
+    .split(" ")
+    .filter((flag) => flag !== "");
+}
 
 /** A daemon child process from the moment it is spawned, before it has started. */
 export interface SpawnedDaemon {
@@ -44,7 +62,7 @@ export function spawnDaemonProcess(
   timeoutMs = 30_000,
   readyMessage: ReadyMessage = "daemon started",
 ): SpawnedDaemon {
-  const child = spawn(process.execPath, [path.join(root, "bin", "autoclipd.js"), "--port", "0", ...args], {
+  const child = spawn(process.execPath, [...daemonNodeFlags(), binPath, "--port", "0", ...args], {
     cwd: root,
     env: { ...process.env, LANG: "C" },
     stdio: ["ignore", "pipe", "pipe"],
