@@ -227,9 +227,15 @@ async function run(settings: BenchSettings): Promise<BenchReport> {
       },
       {
         measurement: `daemon resident memory (VmRSS) ${DAEMON_SETTLE_MS / 1000} s after its watcher is ready, index in place`,
-        result: `${describeMemory(warm)}; after a start with an empty index ${describeMemory(cold)}`,
+        result: describeMemory(warm),
         target: `< ${TARGETS.daemonRssMB} MB`,
-        pass: warm.rssMB < TARGETS.daemonRssMB && cold.rssMB < TARGETS.daemonRssMB,
+        pass: warm.rssMB < TARGETS.daemonRssMB,
+      },
+      {
+        measurement: `the same after a start with an empty index, which derives every project first`,
+        result: describeMemory(cold),
+        target: `< ${TARGETS.daemonRssMB} MB`,
+        pass: cold.rssMB < TARGETS.daemonRssMB,
       },
     );
 
