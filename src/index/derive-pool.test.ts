@@ -15,6 +15,7 @@ import {
   writeProjectFolder,
   writeRawFile,
 } from "./test-support.ts";
+import { bundleWorkerSource } from "./worker-bundle.ts";
 
 let temp: { dir: string; remove: () => Promise<void> };
 let projectsDir: string;
@@ -38,7 +39,8 @@ function encodedOf(outcome: PoolOutcome | undefined) {
   return outcome.encoded;
 }
 
-test("workers derive the same records as the main thread, in the order asked", async () => {
+/** Writes four projects (normal, AutoClip, invalid and a missing one) and derives them with `pool`. */
+async function checkAgainstMainThread(start: () => Promise<DerivePool>): Promise<void> {
   await writeProjectFolder(projectsDir, "normal", {
     project: makeProjectFile("normal", { name: "讲座：时间管理" }),
     pipeline: makePipelineFile({ status: "completed", progress: 100 }),
@@ -50,7 +52,7 @@ test("workers derive the same records as the main thread, in the order asked", a
   await writeRawFile(broken, "metadata/collections_metadata.json", "[{");
   const ids = ["normal", "missing", "autoclip", "broken"];
 
-  pool = new DerivePool(2);
+  pool = await start();
   const outcomes = await pool.derive(projectsDir, ids);
 
   assert.deepEqual(
@@ -70,6 +72,29 @@ test("workers derive the same records as the main thread, in the order asked", a
   }
   assert.equal(encodedOf(outcomes[3])?.record.status, "invalid");
   assert.equal(encodedOf(outcomes[2])?.summary[1], 8);
+}
+
+test("workers run through tsx derive as the main thread does", async () => {
+  await checkAgainstMainThread(async () => new DerivePool(2));
+});
+
+test("workers run from the bundle derive as the main thread does", async () => {
+  await checkAgainstMainThread(() => DerivePool.start(2));
+});
+
+test("the worker's sources bundle into one script without tsx", async () => {
+  const bundle = await bundleWorkerSource(new URL("./derive-worker.ts", import.meta.url));
+
+  assert.equal(bundle.problem, null);
+  assert.ok(bundle.source);
+  assert.doesNotMatch(bundle.source, /tsx\/esm\/api/);
+});
+
+test("a module that cannot be bundled says why", async () => {
+  const bundle = await bundleWorkerSource(new URL("./no-such-worker.ts", import.meta.url));
+
+  assert.equal(bundle.source, null);
+  assert.match(bundle.problem ?? "", /esbuild failed: [^]*no-such-worker/);
 });
 
 test("a project that raises is returned as an error, not thrown", async () => {

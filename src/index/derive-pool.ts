@@ -1,8 +1,10 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { type Logger, silentLogger } from "../shared/logger.ts";
 import type { ProjectSummary } from "./bucket-table.ts";
 import type { EncodedProject } from "./encoded-project.ts";
 import type { ProjectRecord } from "./records.ts";
+import { bundleWorkerSource } from "./worker-bundle.ts";
 
 /** Projects a worker derives per message: enough to amortize a message, few enough to share the work evenly. */
 const PROJECTS_PER_JOB = 32;
@@ -56,8 +58,11 @@ interface PoolWorker {
   current: QueuedJob | null;
 }
 
+/** The module each worker runs. */
+const WORKER_ENTRY = new URL("./derive-worker.ts", import.meta.url);
+
 /**
- * Source of a worker. The sources are TypeScript run through tsx, and a worker thread gets no
+ * Source of a worker when the bundle of {@link bundleWorkerSource} is missing. The sources are TypeScript run through tsx, and a worker thread gets no
  * module hooks from the main thread: `bin/autoclipd.js` registers tsx there only, and a
  * `--import` on the command line does not cover a worker's entry file. So the worker registers
  * tsx itself before it imports `derive-worker.ts`. It first imports zod and msgpackr, which are
@@ -65,13 +70,16 @@ interface PoolWorker {
  * trip to tsx's hooks thread. That cut the time until a worker is ready from about 540 ms to
  * 220 ms (medians of six starts on the 2-core benchmark machine while it ran other tests).
  */
-function workerSource(): string {
+export function tsxWorkerSource(): string {
   const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
   const preloads = ["zod", "msgpackr"].map((name) => `import(${JSON.stringify(import.meta.resolve(name))})`);
-  const entry = JSON.stringify(new URL("./derive-worker.ts", import.meta.url).href);
+  const entry = JSON.stringify(WORKER_ENTRY.href);
 
   return `Promise.all([${preloads.join(", ")}]).then(() => import(${tsx})).then((api) => { api.register(); return import(${entry}); });`;
 }
+
+/** Set once a failed bundle has been logged, so a process logs it only once. */
+let warnedAboutBundle = false;
 
 /** Number of worker threads that use the machine's cores without crowding the main thread out. */
 export function defaultDeriveThreads(): number {
@@ -114,10 +122,35 @@ export class DerivePool {
 
   readonly #source: string;
 
-  /** `source` replaces the workers' code, for tests of a worker that fails. */
-  constructor(threads: number, source = workerSource()) {
+  /**
+   * Starts `threads` workers that run `source`: the bundle from {@link DerivePool.start}, the
+   * sources through tsx by default, or other code in tests of a worker that fails.
+   */
+  constructor(threads: number, source = tsxWorkerSource()) {
     this.#source = source;
     for (let i = 0; i < threads; i++) this.#startWorker();
+  }
+
+  /** Starts bundling the workers' sources ahead of {@link DerivePool.start}, which then waits less. */
+  static prepare(): void {
+    void bundleWorkerSource(WORKER_ENTRY);
+  }
+
+  /**
+   * Starts `threads` workers from the bundled sources, or from the sources through tsx when
+   * bundling failed, which is logged once.
+   */
+  static async start(threads: number, logger: Logger = silentLogger): Promise<DerivePool> {
+    const bundle = await bundleWorkerSource(WORKER_ENTRY);
+    if (bundle.problem !== null && !warnedAboutBundle) {
+      warnedAboutBundle = true;
+      logger.warn(
+        { problem: bundle.problem },
+        "could not bundle the derive worker; running its sources through tsx",
+      );
+    }
+
+    return new DerivePool(threads, bundle.source ?? tsxWorkerSource());
   }
 
   /** False once every worker has stopped or the pool was closed; then derive() rejects. */

@@ -193,6 +193,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   rebuild(): Promise<number> {
     if (this.#closed) return Promise.reject(new IndexClosedError("rebuild"));
 
+    // A rebuild derives every project, so the workers will be needed; bundle them meanwhile.
+    if (this.#deriveThreads > 0) DerivePool.prepare();
     return this.#exclusive(async () => {
       const started = performance.now();
       const folders = await this.#listProjectFolders();
@@ -365,7 +367,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       batches.push(ordered.slice(start, start + this.#batchSize));
     }
 
-    const pool = this.#startPool(ordered.length);
+    const pool = await this.#startPool(ordered.length);
     // Two batches are derived ahead while one commits, so the workers never wait for the writer.
     const derivations = new Map<number, Promise<PendingChange[]>>();
     const deriveAhead = (batch: number) => {
@@ -397,11 +399,11 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   }
 
   /** Starts worker threads for a scan of `projects` projects, or returns null to derive on the main thread. */
-  #startPool(projects: number): DerivePool | null {
+  async #startPool(projects: number): Promise<DerivePool | null> {
     if (this.#deriveThreads < 1 || projects < this.#workerThreshold) return null;
 
     try {
-      return new DerivePool(this.#deriveThreads);
+      return await DerivePool.start(this.#deriveThreads, this.#logger);
     } catch (error) {
       this.#logger.warn({ err: error }, "could not start derive worker threads; deriving on the main thread");
       return null;
