@@ -94,7 +94,7 @@ test("a module that cannot be bundled says why", async () => {
   const bundle = await bundleWorkerSource(new URL("./no-such-worker.ts", import.meta.url));
 
   assert.equal(bundle.source, null);
-  assert.match(bundle.problem ?? "", /esbuild failed: [^]*no-such-worker/);
+  assert.match(bundle.problem ?? "", /esbuild failed: [\s\S]*no-such-worker/);
 });
 
 test("a project that raises is returned as an error, not thrown", async () => {
