@@ -37,7 +37,11 @@ export interface ProjectIndexOptions {
    * @default the number of cores, at most 4
    */
   deriveThreads?: number;
-  /** Projects a rebuild or reconcile must have before it starts worker threads. @default 500 */
+  /**
+   * Projects a rebuild or reconcile must have before it starts worker threads. The main thread
+   * derives about 500 projects in the 0.1 to 0.2 s that bundling and starting the workers take
+   * (measured on a 2-core machine), so smaller scans stay on the main thread. @default 500
+   */
   workerThreshold?: number;
 }
 
