@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
 import { unpack } from "msgpackr";
 import { DerivePool, DeriveWorkerError, type PoolOutcome } from "./derive-pool.ts";
 import { deriveProject } from "./derive-project.ts";
+import { encodeProject } from "./encoded-project.ts";
 import {
   makeClips,
   makeCollections,
@@ -126,4 +127,29 @@ test("close() rejects jobs still waiting and stops the workers", async () => {
 
   await rejected;
   assert.equal(pool.running, false);
+});
+
+/** Derives `ids` in one worker and on the main thread, and checks both give the same records and fingerprints. */
+async function checkSameOnBothPaths(ids: string[]): Promise<void> {
+  pool = await DerivePool.start(1);
+  const outcomes = await pool.derive(projectsDir, ids);
+
+  for (const [at, projectId] of ids.entries()) {
+    const expected = await deriveProject(projectsDir, projectId);
+    assert.ok(expected, projectId);
+    const encoded = encodedOf(outcomes[at]);
+    assert.ok(encoded, projectId);
+    assert.deepEqual(encoded.record, expected.record, projectId);
+    assert.deepEqual(encoded.summary, encodeProject(expected).summary, projectId);
+  }
+}
+
+test("workers read files under a metadata file as missing", async () => {
+  const dir = await writeProjectFolder(projectsDir, "metadata-file", {
+    project: makeProjectFile("metadata-file"),
+  });
+  await rm(path.join(dir, "metadata"), { recursive: true });
+  await writeFile(path.join(dir, "metadata"), "not a folder");
+
+  await checkSameOnBothPaths(["metadata-file"]);
 });

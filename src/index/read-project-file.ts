@@ -104,6 +104,8 @@ export function readProjectFileSync<Schema extends z.ZodType>(
   try {
     stats = statSync(file, { throwIfNoEntry: false });
   } catch (error) {
+    // ENOTDIR (a file where a parent folder should be) is "not found", as when opening it.
+    if (isNotFound(error)) return { state: "missing", fingerprint: null };
     return { state: "invalid", reason: describeReadError(error), fingerprint: null };
   }
   if (!stats) return { state: "missing", fingerprint: null };
