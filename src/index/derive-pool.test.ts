@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
 import { unpack } from "msgpackr";
@@ -152,4 +152,15 @@ test("workers read files under a metadata file as missing", async () => {
   await writeFile(path.join(dir, "metadata"), "not a folder");
 
   await checkSameOnBothPaths(["metadata-file"]);
+});
+
+test("workers fingerprint a tracked file that is a folder", async () => {
+  const dir = await writeAutoClipProject(projectsDir, "folder-file", 3, 1);
+  const folder = path.join(dir, "pipeline.json");
+  await mkdir(folder);
+  // The newest tracked mtime sets updated_at, so the folder's fingerprint shows in the record.
+  const later = new Date(Date.now() + 3_600_000);
+  await utimes(folder, later, later);
+
+  await checkSameOnBothPaths(["folder-file"]);
 });

@@ -66,7 +66,10 @@ function readWithStats(file: string): Promise<FileBytes> {
         close(fd, () => (error || !result ? reject(error) : resolve(result)));
       fstat(fd, (statError, stats) => {
         if (statError) return finish(statError);
-        readToEnd(fd, stats.size, (readError, bytes) => finish(readError, bytes && { bytes, stats }));
+        // A read error keeps the stats, so the file gets the fingerprint the blocking read gives it.
+        readToEnd(fd, stats.size, (readError, bytes) =>
+          finish(readError && Object.assign(readError, { stats }), bytes && { bytes, stats }),
+        );
       });
     });
   });
@@ -128,7 +131,13 @@ export function readProjectFileSync<Schema extends z.ZodType>(
 /** Turns an error from opening or reading `file` into the result of a missing or invalid file. */
 function readFailure(file: string, error: unknown): ProjectFileResult<never> {
   if ((error as { stage?: string }).stage !== "open") {
-    return { state: "invalid", reason: describeReadError(error), fingerprint: null };
+    // Reading a folder opens it and then fails with EISDIR. Its stats from fstat are its fingerprint.
+    const stats = (error as { stats?: Stats }).stats;
+    return {
+      state: "invalid",
+      reason: describeReadError(error),
+      fingerprint: stats ? fingerprintOf(stats) : null,
+    };
   }
   if (isNotFound(error)) return { state: "missing", fingerprint: null };
 
