@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm, symlink } from "node:fs/promises";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { afterEach, beforeEach, test } from "node:test";
+import { pino } from "pino";
 import { writeJsonAtomic } from "../project/atomic-write.ts";
 import { PROJECT_FILES } from "../project/layout.ts";
 import { FORMAT_KEY } from "./keys.ts";
@@ -334,6 +336,50 @@ test("index survives close and reopen", async () => {
 
   assert.equal(index.getProject("p1")?.total_clips, 8);
   assert.equal(index.stats().clips, 8);
+});
+
+test("close during a worker rebuild stops its derivations", async () => {
+  // Folders that link to themselves fail to derive, and each failure logs one error line.
+  for (let i = 0; i < 256; i++) await symlink(`loop-${i}`, path.join(projectsDir, `loop-${i}`));
+  const messages: string[] = [];
+  let closing: Promise<void> | undefined;
+  const logger = pino(
+    {
+      level: "debug",
+      hooks: {
+        logMethod(args, method) {
+          const message = args.find((arg): arg is string => typeof arg === "string") ?? "";
+          messages.push(message);
+          // The log call runs when batch 0 arrives, so batches 1 and 2 are still in the pool at close().
+          if (message.startsWith("could not derive") && !closing) closing = index.close();
+          method.apply(this, args);
+        },
+      },
+    },
+    new Writable({ write: (_chunk, _encoding, done) => done() }),
+  );
+  await index.close();
+  index = await ProjectIndex.open({
+    indexDir,
+    projectsDir,
+    logger,
+    workerThreshold: 0,
+    deriveThreads: 1,
+    batchSize: 64,
+  });
+
+  await assert.rejects(index.rebuild(), IndexClosedError);
+  await closing;
+  const atClose = messages.length;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  assert.equal(messages.filter((message) => message.startsWith("could not derive")).length, 64);
+  assert.deepEqual(messages.slice(atClose), []);
+  assert.equal(
+    messages.filter((message) => message.startsWith("a derive worker failed")).length,
+    0,
+    "closing the pool on purpose is not a worker failure",
+  );
 });
 
 test("closed index rejects work", async () => {

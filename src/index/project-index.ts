@@ -374,10 +374,11 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     const pool = await this.#startPool(ordered.length);
     // Two batches are derived ahead while one commits, so the workers never wait for the writer.
     const derivations = new Map<number, Promise<PendingChange[]>>();
+    let stopped = false;
     const deriveAhead = (batch: number) => {
       const ids = batches[batch];
       if (!ids || derivations.has(batch)) return;
-      const derivation = this.#deriveBatch(ids, pool);
+      const derivation = this.#deriveBatch(ids, pool, () => stopped);
       // Handled here so a batch left behind by a failed commit is not reported as unhandled.
       derivation.catch(() => undefined);
       derivations.set(batch, derivation);
@@ -398,7 +399,11 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
 
       return changed + ((await committing) ?? 0);
     } finally {
+      // Batches derived ahead of a failed commit or a close() are dropped. They stop before the
+      // scan settles, so close(), which waits for the scan, returns after the last file read.
+      stopped = true;
       await pool?.close();
+      await Promise.allSettled(derivations.values());
     }
   }
 
@@ -417,15 +422,22 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   /**
    * Derives `projectIds` with the worker threads of `pool`, or on the main thread `concurrency`
    * at a time. A project that cannot be read is logged and left out. When a worker stops, its
-   * projects are derived on the main thread.
+   * projects are derived on the main thread. Once `stopped()` returns true, the scan no longer
+   * waits for the batch, so it derives no more projects and resolves with no changes.
    */
-  async #deriveBatch(projectIds: string[], pool: DerivePool | null): Promise<PendingChange[]> {
+  async #deriveBatch(
+    projectIds: string[],
+    pool: DerivePool | null,
+    stopped: () => boolean,
+  ): Promise<PendingChange[]> {
     const seqs = projectIds.map(() => ++this.#seq);
     let outcomes: PoolOutcome[] | null = null;
     if (pool?.running) {
       try {
         outcomes = await pool.derive(this.projectsDir, projectIds);
       } catch (error) {
+        // The scan stopped and closed the pool, so no worker failed.
+        if (stopped()) return [];
         this.#logger.warn({ err: error }, "a derive worker failed; deriving its projects on the main thread");
       }
     }
@@ -433,6 +445,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
       projectIds,
       this.#concurrency,
       async (projectId): Promise<PoolOutcome> => {
+        if (stopped()) throw new Error("The scan stopped before this project was derived.");
         try {
           const derived = await deriveProject(this.projectsDir, projectId);
           return { projectId, encoded: derived && encodeProject(derived) };
@@ -441,6 +454,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
         }
       },
     );
+
+    if (stopped()) return [];
 
     const changes: PendingChange[] = [];
     outcomes.forEach((outcome, i) => {
