@@ -372,7 +372,10 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     }
 
     const pool = await this.#startPool(ordered.length);
-    // Two batches are derived ahead while one commits, so the workers never wait for the writer.
+    // With workers, two batches are derived ahead while one commits, so the workers never wait
+    // for the writer. On the main thread the next batch is derived while one commits, which keeps
+    // `concurrency` the limit of folders read at once.
+    const batchesAhead = pool ? 2 : 0;
     const derivations = new Map<number, Promise<PendingChange[]>>();
     let stopped = false;
     const deriveAhead = (batch: number) => {
@@ -388,7 +391,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     let committing: Promise<number> | undefined;
     try {
       for (let batch = 0; batch < batches.length; batch++) {
-        for (let ahead = batch; ahead <= batch + 2; ahead++) deriveAhead(ahead);
+        for (let ahead = batch; ahead <= batch + batchesAhead; ahead++) deriveAhead(ahead);
         const derived = await (derivations.get(batch) as Promise<PendingChange[]>);
         derivations.delete(batch);
         changed += (await committing) ?? 0;
