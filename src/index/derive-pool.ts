@@ -128,7 +128,13 @@ export class DerivePool {
    */
   constructor(threads: number, source = tsxWorkerSource()) {
     this.#source = source;
-    for (let i = 0; i < threads; i++) this.#startWorker();
+    try {
+      for (let i = 0; i < threads; i++) this.#startWorker();
+    } catch (error) {
+      // Workers started before the failure would otherwise keep running with no pool to stop them.
+      void this.close();
+      throw error;
+    }
   }
 
   /** Starts bundling the workers' sources ahead of {@link DerivePool.start}, which then waits less. */
