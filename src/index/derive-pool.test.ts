@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { mkdir, rm, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { afterEach, beforeEach, test } from "node:test";
 import { unpack } from "msgpackr";
+import { createLogger } from "../shared/logger.ts";
 import { DerivePool, DeriveWorkerError, type PoolOutcome } from "./derive-pool.ts";
 import { deriveProject } from "./derive-project.ts";
 import { encodeProject } from "./encoded-project.ts";
@@ -40,7 +42,7 @@ function encodedOf(outcome: PoolOutcome | undefined) {
   return outcome.encoded;
 }
 
-/** Writes four projects (normal, AutoClip, invalid and a missing one) and derives them with `pool`. */
+/** Writes three projects (normal, AutoClip and invalid), derives them and a missing one with a pool from `start`, and compares with the main thread. */
 async function checkAgainstMainThread(start: () => Promise<DerivePool>): Promise<void> {
   await writeProjectFolder(projectsDir, "normal", {
     project: makeProjectFile("normal", { name: "讲座：时间管理" }),
@@ -109,13 +111,26 @@ test("a project that raises is returned as an error, not thrown", async () => {
 });
 
 test("a worker that stops fails its jobs with DeriveWorkerError", async () => {
-  pool = new DerivePool(1, "process.exit(3);");
+  const lines: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  pool = new DerivePool(1, { source: "process.exit(3);", logger: createLogger("warn", logStream) });
   await assert.rejects(pool.derive(projectsDir, ["a", "b"]), (error: unknown) => {
     assert.ok(error instanceof DeriveWorkerError);
     return true;
   });
   assert.equal(pool.running, false);
   await assert.rejects(pool.derive(projectsDir, ["a"]), DeriveWorkerError);
+
+  const stopped = lines
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.msg === "a derive worker stopped");
+  assert.equal(stopped.length, 1);
+  assert.equal(stopped[0].workersLeft, 0);
 });
 
 test("close() rejects jobs still waiting and stops the workers", async () => {

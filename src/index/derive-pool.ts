@@ -11,7 +11,6 @@ const PROJECTS_PER_JOB = 32;
 
 /** Work for one worker message. */
 export interface DeriveJob {
-  id: number;
   projectsDir: string;
   projectIds: string[];
 }
@@ -29,8 +28,8 @@ export type WorkerOutcome =
   | { projectId: string; state: "missing" }
   | { projectId: string; state: "failed"; message: string; code: string | null };
 
+/** A worker's reply to one {@link DeriveJob}. */
 export interface DeriveJobResult {
-  id: number;
   outcomes: WorkerOutcome[];
   /** Every encoded value of the job, back to back. */
   bytes: Uint8Array;
@@ -62,15 +61,15 @@ interface PoolWorker {
 const WORKER_ENTRY = new URL("./derive-worker.ts", import.meta.url);
 
 /**
- * Source of a worker when the bundle of {@link bundleWorkerSource} is missing. The sources are TypeScript run through tsx, and a worker thread gets no
- * module hooks from the main thread: `bin/autoclipd.js` registers tsx there only, and a
- * `--import` on the command line does not cover a worker's entry file. So the worker registers
- * tsx itself before it imports `derive-worker.ts`. It first imports zod and msgpackr, which are
- * plain JavaScript, without tsx, because each module loaded after `register()` costs a round
- * trip to tsx's hooks thread. That cut the time until a worker is ready from about 540 ms to
- * 220 ms (medians of six starts on the 2-core benchmark machine while it ran other tests).
+ * Returns the source of a worker that runs the TypeScript sources through tsx, for when the
+ * bundle of {@link bundleWorkerSource} is missing. A worker thread gets no module hooks from the
+ * main thread, so it registers tsx itself before it imports `derive-worker.ts`.
+ *
+ * It imports zod and msgpackr, which are plain JavaScript, before tsx, because each module
+ * loaded after `register()` costs a round trip to tsx's hooks thread. That cut the time until a
+ * worker was ready from about 540 ms to 220 ms (medians of six starts on a busy 2-core machine).
  */
-export function tsxWorkerSource(): string {
+function tsxWorkerSource(): string {
   const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
   const preloads = ["zod", "msgpackr"].map((name) => `import(${JSON.stringify(import.meta.resolve(name))})`);
   const entry = JSON.stringify(WORKER_ENTRY.href);
@@ -81,7 +80,7 @@ export function tsxWorkerSource(): string {
 /** Set once a failed bundle has been logged, so a process logs it only once. */
 let warnedAboutBundle = false;
 
-/** Number of worker threads that use the machine's cores without crowding the main thread out. */
+/** Returns the default number of worker threads: one per core, at most four. */
 export function defaultDeriveThreads(): number {
   return Math.min(4, availableParallelism());
 }
@@ -111,23 +110,23 @@ function toPoolOutcome(outcome: WorkerOutcome, bytes: Uint8Array): PoolOutcome {
 /**
  * Worker threads that derive and encode projects for rebuild and reconcile, so reading, parsing,
  * validating and encoding run on the other cores while the main thread writes to LMDB and
- * serves requests. A worker that stops fails the jobs it held; the caller derives those
+ * serves requests. A worker that stops fails the jobs it held, and the caller derives those
  * projects on the main thread instead.
  */
 export class DerivePool {
   readonly #workers: PoolWorker[] = [];
   readonly #queue: QueuedJob[] = [];
-  #nextJobId = 0;
-  #closed = false;
-
   readonly #source: string;
+  readonly #logger: Logger;
+  #closed = false;
 
   /**
    * Starts `threads` workers that run `source`: the bundle from {@link DerivePool.start}, the
    * sources through tsx by default, or other code in tests of a worker that fails.
    */
-  constructor(threads: number, source = tsxWorkerSource()) {
-    this.#source = source;
+  constructor(threads: number, options: { source?: string; logger?: Logger } = {}) {
+    this.#source = options.source ?? tsxWorkerSource();
+    this.#logger = options.logger ?? silentLogger;
     try {
       for (let i = 0; i < threads; i++) this.#startWorker();
     } catch (error) {
@@ -156,10 +155,10 @@ export class DerivePool {
       );
     }
 
-    return new DerivePool(threads, bundle.source ?? tsxWorkerSource());
+    return new DerivePool(threads, { source: bundle.source ?? undefined, logger });
   }
 
-  /** False once every worker has stopped or the pool was closed; then derive() rejects. */
+  /** False once every worker has stopped or the pool was closed, and derive() then rejects. */
   get running(): boolean {
     return !this.#closed && this.#workers.length > 0;
   }
@@ -192,6 +191,10 @@ export class DerivePool {
       cause instanceof DeriveWorkerError
         ? cause
         : new DeriveWorkerError(`A derive worker stopped: ${cause.message}`, { cause });
+    this.#logger.warn(
+      { err: error, workersLeft: this.#workers.length, projectIds: entry.current?.job.projectIds ?? [] },
+      "a derive worker stopped",
+    );
     entry.current?.reject(error);
     entry.current = null;
     if (this.#workers.length === 0) {
@@ -215,7 +218,7 @@ export class DerivePool {
     }
 
     return new Promise((resolve, reject) => {
-      this.#queue.push({ job: { id: this.#nextJobId++, projectsDir, projectIds }, resolve, reject });
+      this.#queue.push({ job: { projectsDir, projectIds }, resolve, reject });
       this.#dispatch();
     });
   }

@@ -53,7 +53,7 @@ export const TRACKED_FOLDERS = [OUTPUT_VIDEO_FOLDERS.clips, OUTPUT_VIDEO_FOLDERS
 /** Every fingerprinted path: the tracked files, then the tracked folders. */
 export const TRACKED_PATHS: readonly string[] = [...TRACKED_FILES, ...TRACKED_FOLDERS];
 
-/** How {@link deriveProject} reads a project's files and lists its video folders. */
+/** File access for {@link deriveProject}: reading a project's files and listing its video folders. */
 export interface DeriveIo {
   readFile<Schema extends z.ZodType>(
     file: string,

@@ -52,7 +52,7 @@ async function runJob(job: DeriveJob): Promise<DeriveJobResult> {
     bytes.set(part, offset);
     offset += part.length;
   }
-  return { id: job.id, outcomes, bytes };
+  return { outcomes, bytes };
 }
 
 const port = parentPort;

@@ -25,7 +25,7 @@ export interface EncodedProject {
  */
 const packr = new Packr();
 
-/** Encodes a derived project for {@link replaceProjectRecords}. */
+/** Encodes a derived project for `replaceProjectRecords()` in `index-writes.ts`. */
 export function encodeProject(derived: DerivedProject): EncodedProject {
   const { record } = derived;
 

@@ -114,8 +114,8 @@ export function readProjectFileSync<Schema extends z.ZodType>(
   if (!stats) return { state: "missing", fingerprint: null };
 
   // The stats are taken before the read, so a file replaced in between is read again by the
-  // next reconcile. readFileSync with an encoding opens, reads, decodes and closes in one call
-  // of Node.js's native code, which costs far less than the same steps from JavaScript.
+  // next reconcile. readFileSync with an encoding opens, reads, decodes and closes in one native
+  // call, which costs far less CPU time than the same steps from JavaScript.
   const fingerprint = fingerprintOf(stats);
   let text: string;
   try {
