@@ -73,13 +73,13 @@ export function clipRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
   });
 
   routes.get("/:id", (c) => {
-    const clip = requireClip(dependencies, c.req.param("id"));
+    const clip = requireClip(dependencies.index, c.req.param("id"));
 
     return c.json(toClipShape(clip, index.getProject(clip.project_id)));
   });
 
   routes.patch("/:id/title", jsonBodyLimit, async (c) => {
-    const clip = requireClip(dependencies, c.req.param("id"));
+    const clip = requireClip(dependencies.index, c.req.param("id"));
     const { title } = await parseJsonBody(c, titleBodySchema);
 
     await editProject(dependencies, clip.project_id, (projectDir) =>
@@ -90,13 +90,13 @@ export function clipRoutes(dependencies: RouteDependencies): Hono<AppEnv> {
     );
     logger.info({ projectId: clip.project_id, clipId: clip.clip_id }, "clip renamed");
 
-    const updated = requireClip(dependencies, clip.id);
+    const updated = requireClip(dependencies.index, clip.id);
     return c.json(toClipShape(updated, index.getProject(clip.project_id)));
   });
 
   /** Hides the clip from the clip list and from every collection, but keeps its files. */
   routes.delete("/:id", async (c) => {
-    const clip = requireClip(dependencies, c.req.param("id"));
+    const clip = requireClip(dependencies.index, c.req.param("id"));
 
     await editProject(dependencies, clip.project_id, (projectDir) =>
       updateEdits(projectDir, (edits) => {

@@ -166,7 +166,7 @@ async function changeCollection(
     "collection changed",
   );
 
-  const updated = requireCollection(dependencies, collection.id);
+  const updated = requireCollection(dependencies.index, collection.id);
   return toCollectionShape(updated, dependencies.index.getProject(collection.project_id));
 }
 
@@ -184,7 +184,7 @@ export function collectionRoutes(dependencies: RouteDependencies): Hono<AppEnv> 
   });
 
   routes.get("/:id", (c) => {
-    const collection = requireCollection(dependencies, c.req.param("id"));
+    const collection = requireCollection(dependencies.index, c.req.param("id"));
 
     return c.json(toCollectionShape(collection, index.getProject(collection.project_id)));
   });
@@ -217,14 +217,14 @@ export function collectionRoutes(dependencies: RouteDependencies): Hono<AppEnv> 
   });
 
   routes.put("/:id", jsonBodyLimit, async (c) => {
-    const collection = requireCollection(dependencies, c.req.param("id"));
+    const collection = requireCollection(dependencies.index, c.req.param("id"));
     const change = await parseJsonBody(c, updateBodySchema);
 
     return c.json(await changeCollection(dependencies, collection, change));
   });
 
   routes.put("/:id/title", jsonBodyLimit, async (c) => {
-    const collection = requireCollection(dependencies, c.req.param("id"));
+    const collection = requireCollection(dependencies.index, c.req.param("id"));
     const { title } = await parseJsonBody(c, titleBodySchema);
 
     return c.json(await changeCollection(dependencies, collection, { collection_title: title }));
@@ -232,7 +232,7 @@ export function collectionRoutes(dependencies: RouteDependencies): Hono<AppEnv> 
 
   /** Hides a pipeline collection, or removes a hand-made one from `edits.json`. */
   routes.delete("/:id", async (c) => {
-    const collection = requireCollection(dependencies, c.req.param("id"));
+    const collection = requireCollection(dependencies.index, c.req.param("id"));
     const id = collection.collection_id;
 
     await editProject(dependencies, collection.project_id, (projectDir) =>
@@ -265,7 +265,7 @@ export function projectCollectionRoutes(dependencies: RouteDependencies): Hono<A
   /** Sets the clip order from a body that is an array of clip ids. */
   routes.patch("/:id/collections/:cid/reorder", jsonBodyLimit, async (c) => {
     const projectId = c.req.param("id");
-    const collection = requireCollection(dependencies, c.req.param("cid"), projectId);
+    const collection = requireCollection(dependencies.index, c.req.param("cid"), projectId);
     const clipIds = await parseJsonBody(c, clipIdsSchema);
 
     return c.json(await changeCollection(dependencies, collection, { clip_ids: clipIds }));
@@ -274,13 +274,13 @@ export function projectCollectionRoutes(dependencies: RouteDependencies): Hono<A
   /** Joins the clip videos of a hand-made collection into its own video. */
   routes.post("/:id/collections/:cid/generate", async (c) => {
     const projectId = c.req.param("id");
-    const collection = requireCollection(dependencies, c.req.param("cid"), projectId);
+    const collection = requireCollection(dependencies.index, c.req.param("cid"), projectId);
     if (collection.collection_type !== "manual") {
       throw new HttpError(409, "COLLECTION_NOT_MANUAL", { id: collection.id });
     }
 
     await generateCollectionVideo(dependencies, collection);
-    const updated = requireCollection(dependencies, collection.id);
+    const updated = requireCollection(dependencies.index, collection.id);
     return c.json(toCollectionShape(updated, dependencies.index.getProject(collection.project_id)));
   });
 

@@ -7,10 +7,9 @@ import type { ClipRecord, CollectionRecord, ProjectRecord } from "../index/recor
 import { hasErrorCode } from "../shared/fs-errors.ts";
 import type { AppEnv } from "./app-env.ts";
 import { attachmentDisposition } from "./content-disposition.ts";
-import { HttpError } from "./errors.ts";
 import { registerRoute } from "./openapi.ts";
 import { parseQuery } from "./parse-query.ts";
-import { requireProject } from "./project-edits.ts";
+import { requireClip, requireCollection, requireProject } from "./project-edits.ts";
 import { mediaNotFound, sendFile } from "./send-file.ts";
 
 /** Query of `GET /api/v1/projects/{id}/download`: exactly one of the two ids. */
@@ -82,30 +81,6 @@ registerRoute({
   binary: binary("application/octet-stream"),
 });
 
-/** Finds a clip of `projectId` by its public id or by its id in `clips_metadata.json`. */
-function findClip(index: ProjectIndex, projectId: string, clipId: string): ClipRecord {
-  const match = index.resolvePublicId(clipId);
-  if (match?.kind === "clip" && match.projectId === projectId) return match.record;
-
-  const record = index.listClips(projectId).find((clip) => clip.clip_id === clipId);
-  if (!record) throw new HttpError(404, "CLIP_NOT_FOUND", { id: clipId });
-
-  return record;
-}
-
-/** Finds a collection of `projectId` by its public id or by its id in the files. */
-function findCollection(index: ProjectIndex, projectId: string, collectionId: string): CollectionRecord {
-  const match = index.resolvePublicId(collectionId);
-  if (match?.kind === "collection" && match.projectId === projectId) return match.record;
-
-  const record = index
-    .listCollections(projectId)
-    .find((collection) => collection.collection_id === collectionId);
-  if (!record) throw new HttpError(404, "COLLECTION_NOT_FOUND", { id: collectionId });
-
-  return record;
-}
-
 /**
  * Lists the files a project serves by name: the input video (`input/<source_file>`) and every
  * file in `output/thumbnails/`. The request's name is only ever looked up in this map.
@@ -173,7 +148,7 @@ export function mediaRoutes(index: ProjectIndex): Hono<AppEnv> {
 
   routes.get("/projects/:id/clips/:clipId/thumbnail", (c) => {
     const project = requireProject(index, c.req.param("id"));
-    const clip = findClip(index, project.id, c.req.param("clipId"));
+    const clip = requireClip(index, c.req.param("clipId"), project.id);
 
     return sendThumbnail(c, clip, project.id, `${clip.clip_id} thumbnail`);
   });
@@ -181,12 +156,12 @@ export function mediaRoutes(index: ProjectIndex): Hono<AppEnv> {
   routes.get("/projects/:id/clips/:clipId", (c) => {
     const project = requireProject(index, c.req.param("id"));
 
-    return sendClipVideo(c, findClip(index, project.id, c.req.param("clipId")));
+    return sendClipVideo(c, requireClip(index, c.req.param("clipId"), project.id));
   });
 
   routes.get("/projects/:id/collections/:collectionId/thumbnail", (c) => {
     const project = requireProject(index, c.req.param("id"));
-    const collection = findCollection(index, project.id, c.req.param("collectionId"));
+    const collection = requireCollection(index, c.req.param("collectionId"), project.id);
     const firstClipId = collection.clip_ids[0];
     const clip = index.listClips(project.id).find((record) => record.clip_id === firstClipId);
 
@@ -196,7 +171,7 @@ export function mediaRoutes(index: ProjectIndex): Hono<AppEnv> {
   routes.get("/files/projects/:id/collections/:collectionId", (c) => {
     const project = requireProject(index, c.req.param("id"));
 
-    return sendCollectionVideo(c, findCollection(index, project.id, c.req.param("collectionId")));
+    return sendCollectionVideo(c, requireCollection(index, c.req.param("collectionId"), project.id));
   });
 
   routes.get("/projects/:id/thumbnail", (c) => {
@@ -211,11 +186,11 @@ export function mediaRoutes(index: ProjectIndex): Hono<AppEnv> {
     const query = parseQuery(c, downloadQuerySchema, c.get("locale"));
 
     if (query.clip_id !== undefined) {
-      const clip = findClip(index, project.id, query.clip_id);
+      const clip = requireClip(index, query.clip_id, project.id);
       return sendClipVideo(c, clip, attachmentDisposition(clip.generated_title, `clip-${clip.clip_id}`));
     }
 
-    const collection = findCollection(index, project.id, query.collection_id ?? "");
+    const collection = requireCollection(index, query.collection_id ?? "", project.id);
     const fallback = `collection-${collection.collection_id}`;
     return sendCollectionVideo(c, collection, attachmentDisposition(collection.collection_title, fallback));
   });

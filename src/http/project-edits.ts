@@ -97,33 +97,37 @@ export async function editProject<T>(
   return result;
 }
 
+/** The index reads that {@link findClip} and {@link findCollection} need. */
+type RecordLookup = Pick<ProjectIndex, "resolvePublicId" | "listClips" | "listCollections">;
+
 /**
  * Finds a clip by its public id, or by its id in `clips_metadata.json` when `projectId` is
- * given. A public id of another project than `projectId` matches nothing.
+ * given. A public id of another project than `projectId` matches nothing. With `projectId`, only
+ * that project's records are searched, without the bucket scan of `resolvePublicId()`.
  */
-export function findClip(dependencies: RouteDependencies, id: string, projectId?: string): ClipRecord | null {
-  const match = dependencies.index.resolvePublicId(id);
-  if (match?.kind === "clip" && (projectId === undefined || match.projectId === projectId)) {
-    return match.record;
+export function findClip(index: RecordLookup, id: string, projectId?: string): ClipRecord | null {
+  if (projectId === undefined) {
+    const match = index.resolvePublicId(id);
+    return match?.kind === "clip" ? match.record : null;
   }
-  if (projectId === undefined) return null;
 
-  return dependencies.index.listClips(projectId).find((clip) => clip.clip_id === id) ?? null;
+  const publicId = id.toLowerCase();
+  return index.listClips(projectId).find((clip) => clip.id === publicId || clip.clip_id === id) ?? null;
 }
 
 /** Finds a collection like {@link findClip} finds a clip. */
-export function findCollection(
-  dependencies: RouteDependencies,
-  id: string,
-  projectId?: string,
-): CollectionRecord | null {
-  const match = dependencies.index.resolvePublicId(id);
-  if (match?.kind === "collection" && (projectId === undefined || match.projectId === projectId)) {
-    return match.record;
+export function findCollection(index: RecordLookup, id: string, projectId?: string): CollectionRecord | null {
+  if (projectId === undefined) {
+    const match = index.resolvePublicId(id);
+    return match?.kind === "collection" ? match.record : null;
   }
-  if (projectId === undefined) return null;
 
-  return dependencies.index.listCollections(projectId).find((entry) => entry.collection_id === id) ?? null;
+  const publicId = id.toLowerCase();
+  return (
+    index
+      .listCollections(projectId)
+      .find((collection) => collection.id === publicId || collection.collection_id === id) ?? null
+  );
 }
 
 /**
@@ -138,20 +142,16 @@ export function requireProject(index: Pick<ProjectIndex, "getProject">, id: stri
 }
 
 /** Returns the clip, or raises a 404 `CLIP_NOT_FOUND`. */
-export function requireClip(dependencies: RouteDependencies, id: string, projectId?: string): ClipRecord {
-  const clip = findClip(dependencies, id, projectId);
+export function requireClip(index: RecordLookup, id: string, projectId?: string): ClipRecord {
+  const clip = findClip(index, id, projectId);
   if (!clip) throw new HttpError(404, "CLIP_NOT_FOUND", { id });
 
   return clip;
 }
 
 /** Returns the collection, or raises a 404 `COLLECTION_NOT_FOUND`. */
-export function requireCollection(
-  dependencies: RouteDependencies,
-  id: string,
-  projectId?: string,
-): CollectionRecord {
-  const collection = findCollection(dependencies, id, projectId);
+export function requireCollection(index: RecordLookup, id: string, projectId?: string): CollectionRecord {
+  const collection = findCollection(index, id, projectId);
   if (!collection) throw new HttpError(404, "COLLECTION_NOT_FOUND", { id });
 
   return collection;
