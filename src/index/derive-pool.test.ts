@@ -42,7 +42,10 @@ function encodedOf(outcome: PoolOutcome | undefined) {
   return outcome.encoded;
 }
 
-/** Writes three projects (normal, AutoClip and invalid), derives them and a missing one with a pool from `start`, and compares with the main thread. */
+/**
+ * Writes three projects (normal, AutoClip and invalid), derives them and a missing one with a
+ * pool from `start`, and compares the results with the main thread's.
+ */
 async function checkAgainstMainThread(start: () => Promise<DerivePool>): Promise<void> {
   await writeProjectFolder(projectsDir, "normal", {
     project: makeProjectFile("normal", { name: "讲座：时间管理" }),
@@ -77,15 +80,15 @@ async function checkAgainstMainThread(start: () => Promise<DerivePool>): Promise
   assert.equal(encodedOf(outcomes[2])?.summary[1], 8);
 }
 
-test("workers run through tsx derive as the main thread does", async () => {
+test("tsx workers match the main thread", async () => {
   await checkAgainstMainThread(async () => new DerivePool(2));
 });
 
-test("workers run from the bundle derive as the main thread does", async () => {
+test("bundled workers match the main thread", async () => {
   await checkAgainstMainThread(() => DerivePool.start(2));
 });
 
-test("the worker's sources bundle into one script without tsx", async () => {
+test("worker bundle leaves tsx out", async () => {
   const bundle = await bundleWorkerSource(new URL("./derive-worker.ts", import.meta.url));
 
   assert.equal(bundle.problem, null);
@@ -93,14 +96,14 @@ test("the worker's sources bundle into one script without tsx", async () => {
   assert.doesNotMatch(bundle.source, /tsx\/esm\/api/);
 });
 
-test("a module that cannot be bundled says why", async () => {
+test("failed bundle reports its problem", async () => {
   const bundle = await bundleWorkerSource(new URL("./no-such-worker.ts", import.meta.url));
 
   assert.equal(bundle.source, null);
   assert.match(bundle.problem ?? "", /esbuild failed: [\s\S]*no-such-worker/);
 });
 
-test("a project that raises is returned as an error, not thrown", async () => {
+test("project error is returned, not thrown", async () => {
   pool = new DerivePool(1);
   const [outcome] = await pool.derive(projectsDir, ["../outside"]);
 
@@ -110,7 +113,7 @@ test("a project that raises is returned as an error, not thrown", async () => {
   assert.equal((outcome.error as { code?: string }).code, "INVALID_PROJECT_ID");
 });
 
-test("a worker that stops fails its jobs with DeriveWorkerError", async () => {
+test("stopped worker fails its jobs", async () => {
   const lines: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -133,7 +136,7 @@ test("a worker that stops fails its jobs with DeriveWorkerError", async () => {
   assert.equal(stopped[0].workersLeft, 0);
 });
 
-test("close() rejects jobs still waiting and stops the workers", async () => {
+test("close rejects waiting jobs", async () => {
   await writeAutoClipProject(projectsDir, "p1");
   pool = new DerivePool(1);
   const ids = Array.from({ length: 200 }, () => "p1");

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { bucketIndexOf } from "./keys.ts";
 import { bucketOfPublicId, isUuid, PROJECT_PREFIX_LENGTH, projectPrefixOf, publicIdOf } from "./public-id.ts";
 
-test("publicIdOf returns a UUID of version 8 with the RFC variant", () => {
+test("publicIdOf returns a UUIDv8", () => {
   const id = publicIdOf("p1", "clip", "1");
 
   assert.ok(isUuid(id), id);
@@ -13,7 +13,7 @@ test("publicIdOf returns a UUID of version 8 with the RFC variant", () => {
 
 test("publicIdOf depends only on its inputs", () => {
   assert.equal(publicIdOf("p1", "clip", "1"), publicIdOf("p1", "clip", "1"));
-  // The same ids after another project was asked for in between.
+  // The same ids after another project was requested in between.
   const first = publicIdOf("talk-2026", "collection", "3");
   publicIdOf("other", "clip", "9");
   assert.equal(publicIdOf("talk-2026", "collection", "3"), first);
@@ -27,7 +27,7 @@ test("publicIdOf gives other projects other ids", () => {
   assert.notEqual(publicIdOf("p1", "clip", "1"), publicIdOf("p2", "clip", "1"));
 });
 
-test("every public id of a project starts with the project's prefix", () => {
+test("project ids share one prefix", () => {
   const projectId = "lecture_2026-12.part1";
   const prefix = projectPrefixOf(projectId);
 
@@ -44,7 +44,7 @@ test("bucketOfPublicId returns the bucket of the id's project", () => {
   }
 });
 
-test("bucketOfPublicId refuses ids of other schemes", () => {
+test("bucketOfPublicId rejects other schemes", () => {
   // A UUIDv5 (the scheme of index format 3), a UUIDv4 and text that is not a UUID.
   assert.equal(bucketOfPublicId("2ed6657d-e927-568b-95e1-2665a8aea6a2"), null);
   assert.equal(bucketOfPublicId("0b6f8c1e-2f4a-4c3d-9e7b-5a1d2c3b4e5f"), null);
@@ -53,7 +53,7 @@ test("bucketOfPublicId refuses ids of other schemes", () => {
   assert.equal(bucketOfPublicId("00000000-0000-8000-c000-000000000000"), null);
 });
 
-test("public ids of 24,000 records in 1,000 projects do not collide", () => {
+test("24,000 public ids are distinct", () => {
   const seen = new Set<string>();
   for (let project = 0; project < 1000; project++) {
     for (let clip = 1; clip <= 20; clip++) seen.add(publicIdOf(`project-${project}`, "clip", String(clip)));
