@@ -164,6 +164,9 @@ export class DerivePool {
   }
 
   #startWorker(): void {
+    // NOTE: a `--max-semi-space-size` on node's command line (the daemon's launch passes 1) also
+    // caps each worker's young generation, and `resourceLimits` cannot raise it, so the daemon's
+    // rebuild spends more time in garbage collection than the benchmark's in-process one.
     const worker = new Worker(this.#source, { eval: true });
     const entry: PoolWorker = { worker, current: null };
     this.#workers.push(entry);

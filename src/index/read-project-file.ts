@@ -53,6 +53,9 @@ function readToEnd(fd: number, size: number, done: (error: Error | null, bytes?:
  * Opens, stats, reads and closes `file` with the callback API: four thread-pool round trips and
  * no FileHandle, about half the work of `fs/promises` `open` + `stat` + `readFile`. Rejects with
  * the file-system error, tagged with `stage: "open"` when the file could not be opened.
+ *
+ * NOTE: a FIFO named like a tracked file blocks the open until a writer appears, on this path
+ * and in `readProjectFileSync`, so a rebuild or reconcile waits for it (requests are still served).
  */
 function readWithStats(file: string): Promise<FileBytes> {
   return new Promise((resolve, reject) => {
