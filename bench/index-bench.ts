@@ -213,7 +213,7 @@ async function run(settings: BenchSettings): Promise<BenchReport> {
       `"daemon started" after ${seconds(start.startedMs)} (index ready in ${start.indexSeconds ?? "?"} s); watcher ready after ${start.watcherReadyMs === null ? "not seen" : seconds(start.watcherReadyMs)}`;
     rows.push(
       {
-        measurement: "daemon start, empty index (derives every project)",
+        measurement: "daemon start, empty index (derives every project in its scan process)",
         result: describeStart(cold),
         target: "",
         pass: null,
@@ -246,7 +246,7 @@ async function run(settings: BenchSettings): Promise<BenchReport> {
         `The 1-minute load average of the machine (2 cores) was ${loadAtStart.toFixed(1)} when the benchmark started and ${(loadavg()[0] ?? 0).toFixed(1)} when it ended. Other work on the machine raises wall times far more than CPU times.`,
         "Floors only read and parse, on one thread; the rebuild also stats the tracked files and video folders, lists the video folders, validates every file with zod, builds the records with their public ids, encodes them with msgpack and commits them to LMDB. It derives in worker threads (one per core, here 2), and its wall time includes starting them. Its ratio is taken to the faster floor.",
         `Freshness runs the watcher, the HTTP server and the polling client in one process, with ${FRESHNESS_GAP_MS} ms between renames; the time runs from just before the rename to the first response showing the new total.`,
-        `The daemon runs as \`${["node", ...daemonNodeFlags(), "bin/autoclipd.js"].join(" ")} --log-level debug\` (the Node.js flags of the bin script's shebang, as \`npx autoclipd\` and \`npm start\` run it) on 127.0.0.1 with an ephemeral port; its times come from its own log lines. Its memory excludes esbuild's service process, which tsx starts beside it.`,
+        `The daemon runs as \`${["node", ...daemonNodeFlags(), "bin/autoclipd.js"].join(" ")} --log-level debug\` (the Node.js flags of the bin script's shebang, as \`npx autoclipd\` and \`npm start\` run it) on 127.0.0.1 with an ephemeral port; its times come from its own log lines. Its memory excludes esbuild's service process, which tsx starts beside it, and the scan process that derives and writes the projects when at least 2,000 need it (it has exited when memory is read).`,
         "File pages in VmRSS are mostly pages of the LMDB file mapped by lmdb, which the kernel can drop at any time. A page mapped twice, as after lmdb remaps a growing file, counts twice.",
         "Each project also has empty clip and collection videos under output/, which the watcher watches; thumbnails and input videos are left out.",
       ],

@@ -136,16 +136,24 @@ export class DerivePool {
     }
   }
 
+  /** Resolves with the bundled sources of the workers, or null when bundling failed. */
+  static async bundledSource(): Promise<string | null> {
+    return (await bundleWorkerSource(WORKER_ENTRY)).source;
+  }
+
   /** Starts bundling the workers' sources ahead of {@link DerivePool.start}, which then waits less. */
   static prepare(): void {
     void bundleWorkerSource(WORKER_ENTRY);
   }
 
   /**
-   * Starts `threads` workers from the bundled sources, or from the sources through tsx when
-   * bundling failed, which is logged once.
+   * Starts `threads` workers from `source`, made by {@link DerivePool.bundledSource} in another
+   * process, or else from the bundled sources, or from the sources through tsx when bundling
+   * failed, which is logged once.
    */
-  static async start(threads: number, logger: Logger = silentLogger): Promise<DerivePool> {
+  static async start(threads: number, logger: Logger = silentLogger, source?: string): Promise<DerivePool> {
+    if (source !== undefined) return new DerivePool(threads, { source, logger });
+
     const bundle = await bundleWorkerSource(WORKER_ENTRY);
     if (bundle.problem !== null && !warnedAboutBundle) {
       warnedAboutBundle = true;

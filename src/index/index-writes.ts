@@ -11,7 +11,7 @@ import {
   TOTALS_KEY,
 } from "./keys.ts";
 import type { StoreWriter } from "./lmdb-store.ts";
-import type { IndexTotals } from "./records.ts";
+import type { IndexTotals, ProjectChange } from "./records.ts";
 import { INDEXED_STATUSES } from "./records.ts";
 
 function addTotals(sum: IndexTotals, part: IndexTotals): void {
@@ -97,6 +97,31 @@ export function replaceProjectRecords(
   writer.putEncoded(recordsKey(projectId), encoded.recordsBytes);
   buckets.set(projectId, encoded.summary);
   return true;
+}
+
+/**
+ * Replaces the records of each change that `accept` lets through, re-derives the totals of the
+ * touched buckets and counts the commit. Returns the changes that changed records.
+ */
+export function applyChanges<Change extends { projectId: string; encoded: EncodedProject | null }>(
+  writer: StoreWriter,
+  changes: readonly Change[],
+  accept: (change: Change) => boolean = () => true,
+): ProjectChange[] {
+  const buckets = new BucketChanges(writer);
+  const done: ProjectChange[] = [];
+  for (const change of changes) {
+    if (!accept(change)) continue;
+    const { projectId, encoded } = change;
+    if (!replaceProjectRecords(writer, buckets, projectId, encoded)) continue;
+
+    done.push({ projectId, record: encoded?.record ?? null });
+  }
+  if (done.length > 0) {
+    buckets.finish();
+    markCommit(writer);
+  }
+  return done;
 }
 
 /** Removes every key and writes the format version and zero totals. */

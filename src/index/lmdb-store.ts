@@ -27,6 +27,11 @@ export interface KeyValueStore extends StoreReader {
    * written and the promise rejects.
    */
   write<T>(work: (writer: StoreWriter) => T): Promise<T>;
+  /**
+   * Makes the next read see the latest commit. Reads share one snapshot until the next turn of
+   * the event loop, which misses a commit made by another process within the same turn.
+   */
+  readLatest(): void;
   /** Closes the environment after pending transactions finish; safe to call twice. */
   close(): Promise<void>;
 }
@@ -125,6 +130,7 @@ export async function openStore(indexDir: string, options: OpenStoreOptions = {}
       readOnly
         ? Promise.reject(new Error(`The index in ${indexDir} was opened read-only; open it again to write.`))
         : db.transaction(() => work(writer)),
+    readLatest: () => db.resetReadTxn(),
     close: () => {
       closing ??= db.close();
       return closing;

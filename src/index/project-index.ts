@@ -2,16 +2,21 @@ import { EventEmitter } from "node:events";
 import path from "node:path";
 import { isValidProjectId } from "../project/layout.ts";
 import { type Logger, silentLogger } from "../shared/logger.ts";
+import {
+  type BatchScanOptions,
+  holdRemovalsWhileOffline,
+  type PendingChange,
+  scanInBatches,
+} from "./batch-scan.ts";
 import { CoalescingRunner } from "./coalescing-runner.ts";
-import { DerivePool, defaultDeriveThreads, type PoolOutcome } from "./derive-pool.ts";
+import { DerivePool, defaultDeriveThreads } from "./derive-pool.ts";
 import { deriveProject, InvalidProjectIdError } from "./derive-project.ts";
-import { type EncodedProject, encodeProject } from "./encoded-project.ts";
+import { encodeProject } from "./encoded-project.ts";
 import * as queries from "./index-queries.ts";
-import { BucketChanges, clearIndex, markCommit, replaceProjectRecords } from "./index-writes.ts";
-import { bucketOf, FORMAT_KEY, INDEX_FORMAT_VERSION, PROJECT_PREFIX, projectIdOfKey } from "./keys.ts";
+import { applyChanges, clearIndex } from "./index-writes.ts";
+import { FORMAT_KEY, INDEX_FORMAT_VERSION, PROJECT_PREFIX, projectIdOfKey } from "./keys.ts";
 import { type KeyValueStore, openStore, type StoreWriter } from "./lmdb-store.ts";
-import { mapConcurrent } from "./map-concurrent.ts";
-import { findStaleProjects, isFolderReadable, listProjectFolders } from "./project-folders.ts";
+import { findStaleProjects, listProjectFolders } from "./project-folders.ts";
 import type {
   ClipRecord,
   CollectionRecord,
@@ -20,6 +25,7 @@ import type {
   ProjectChange,
   ProjectRecord,
 } from "./records.ts";
+import { scanInChildProcess } from "./scan-process.ts";
 
 export interface ProjectIndexOptions {
   /** Folder of the LMDB environment; created when missing. Keep it on a local disk. */
@@ -43,6 +49,14 @@ export interface ProjectIndexOptions {
    * (measured on a 2-core machine), so smaller scans stay on the main thread. @default 500
    */
   workerThreshold?: number;
+  /**
+   * Projects a rebuild or reconcile must have before it runs in a child process, which returns
+   * its memory to the system when it exits; this process keeps much of it. Only for an index
+   * folder on a local disk. @default Infinity (never)
+   */
+  scanProcessThreshold?: number;
+  /** Script of the scan process; tests pass one that fails. @default scan-process-child.ts */
+  scanProcessScript?: string;
 }
 
 /** Project folders that rebuild and reconcile read at once, unless `concurrency` sets another number. */
@@ -75,24 +89,6 @@ export class IndexClosedError extends Error {
   }
 }
 
-/** A derivation waiting to be committed; `seq` orders derivations of the same project. */
-interface PendingChange {
-  projectId: string;
-  seq: number;
-  encoded: EncodedProject | null;
-}
-
-/** Orders project ids as their summaries are stored: by bucket, then by id. */
-function sortByBucket(projectIds: string[]): string[] {
-  const keyed = projectIds.map((projectId) => ({ projectId, key: `${bucketOf(projectId)}/${projectId}` }));
-  keyed.sort((a, b) => {
-    if (a.key === b.key) return 0;
-    return a.key < b.key ? -1 : 1;
-  });
-
-  return keyed.map(({ projectId }) => projectId);
-}
-
 /**
  * The LMDB index of the project folders: a cache derived from their files. Each project's
  * records are replaced in one transaction that also re-derives the totals. Emits `change` after
@@ -106,6 +102,13 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   readonly #batchSize: number;
   readonly #deriveThreads: number;
   readonly #workerThreshold: number;
+  readonly #scanProcessThreshold: number;
+  readonly #scanProcessScript: string | undefined;
+  readonly #indexDir: string;
+  /** Aborted by close(), which stops a scan process. */
+  readonly #closeController = new AbortController();
+  /** Projects committed by this process while a scan process runs, or null when none runs. */
+  #refreshedDuringChildScan: Set<string> | null = null;
   /** Counter that orders derivations; a derivation older than the last committed one is dropped. */
   #seq = 0;
   readonly #committedSeq = new Map<string, number>();
@@ -136,6 +139,9 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     this.#batchSize = options.batchSize ?? 256;
     this.#deriveThreads = options.deriveThreads ?? defaultDeriveThreads();
     this.#workerThreshold = options.workerThreshold ?? 500;
+    this.#scanProcessThreshold = options.scanProcessThreshold ?? Number.POSITIVE_INFINITY;
+    this.#scanProcessScript = options.scanProcessScript;
+    this.#indexDir = path.resolve(options.indexDir);
   }
 
   /**
@@ -313,6 +319,7 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     this.#closing ??= (async () => {
       this.#closed = true;
       this.#version += 1;
+      this.#closeController.abort();
       await Promise.allSettled([...this.#inFlight, this.#scan]);
       await this.#store.close();
       this.#logger.debug("index closed");
@@ -358,118 +365,94 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   }
 
   /**
-   * Derives `projectIds` in batches and commits each batch in one transaction. A project whose
-   * folder cannot be read is logged and skipped, keeping its old records. Returns the number of
-   * projects whose records changed.
+   * Derives `projectIds` in batches and commits each batch in one transaction, in a child process
+   * when there are at least `scanProcessThreshold` of them. A project whose folder cannot be read
+   * is logged and skipped, keeping its old records. Returns the number of projects whose records
+   * changed.
    */
   async #refreshMany(projectIds: string[]): Promise<number> {
-    // In bucket order each batch touches a few buckets, so each commit re-derives the totals of
-    // those few and a rebuild scans each summary about once instead of once per batch.
-    const ordered = sortByBucket(projectIds);
-    const batches: string[][] = [];
-    for (let start = 0; start < ordered.length; start += this.#batchSize) {
-      batches.push(ordered.slice(start, start + this.#batchSize));
+    if (projectIds.length >= this.#scanProcessThreshold) {
+      const changed = await this.#scanInChild(projectIds);
+      if (changed !== null) return changed;
     }
 
-    const pool = await this.#startPool(ordered.length);
-    // With workers, two batches are derived ahead while one commits, so the workers never wait
-    // for the writer. On the main thread the next batch is derived while one commits, which keeps
-    // `concurrency` the limit of folders read at once.
-    const batchesAhead = pool ? 2 : 0;
-    const derivations = new Map<number, Promise<PendingChange[]>>();
-    let stopped = false;
-    const deriveAhead = (batch: number) => {
-      const ids = batches[batch];
-      if (!ids || derivations.has(batch)) return;
-      const derivation = this.#deriveBatch(ids, pool, () => stopped);
-      // Handled here so a batch left behind by a failed commit is not reported as unhandled.
-      derivation.catch(() => undefined);
-      derivations.set(batch, derivation);
-    };
-
-    let changed = 0;
-    let committing: Promise<number> | undefined;
-    try {
-      for (let batch = 0; batch < batches.length; batch++) {
-        for (let ahead = batch; ahead <= batch + batchesAhead; ahead++) deriveAhead(ahead);
-        const derived = await (derivations.get(batch) as Promise<PendingChange[]>);
-        derivations.delete(batch);
-        changed += (await committing) ?? 0;
-        this.#assertOpen("commit derived projects");
-        committing = this.#commit(derived).then((applied) => applied.length);
-        committing.catch(() => undefined);
-      }
-
-      return changed + ((await committing) ?? 0);
-    } finally {
-      // Batches derived ahead of a failed commit or a close() are dropped. They stop before the
-      // scan settles, so close(), which waits for the scan, returns after the last file read.
-      stopped = true;
-      await pool?.close();
-      await Promise.allSettled(derivations.values());
-    }
+    return scanInBatches(projectIds, this.#scanOptions());
   }
 
-  /** Starts worker threads for a scan of `projects` projects, or returns null to derive on the main thread. */
-  async #startPool(projects: number): Promise<DerivePool | null> {
-    if (this.#deriveThreads < 1 || projects < this.#workerThreshold) return null;
-
-    try {
-      return await DerivePool.start(this.#deriveThreads, this.#logger);
-    } catch (error) {
-      this.#logger.warn({ err: error }, "could not start derive worker threads; deriving on the main thread");
-      return null;
-    }
+  #scanOptions(): BatchScanOptions {
+    return {
+      projectsDir: this.projectsDir,
+      concurrency: this.#concurrency,
+      batchSize: this.#batchSize,
+      deriveThreads: this.#deriveThreads,
+      workerThreshold: this.#workerThreshold,
+      logger: this.#logger,
+      nextSeq: () => ++this.#seq,
+      assertOpen: () => this.#assertOpen("commit derived projects"),
+      commit: async (changes) => (await this.#commit(changes)).length,
+    };
   }
 
   /**
-   * Derives `projectIds` with the worker threads of `pool`, or on the main thread `concurrency`
-   * at a time. A project that cannot be read is logged and left out. When a worker stops, its
-   * projects are derived on the main thread. Once `stopped()` returns true, the scan no longer
-   * waits for the batch, so it derives no more projects and resolves with no changes.
+   * Runs the scan of `projectIds` in a child process and emits its commits as changes. Returns
+   * null when the process failed, after logging why, so the caller scans in this process.
+   *
+   * The child's commits bypass the derivation order of `#commit()`: it may commit an older
+   * derivation of a project over one that this process refreshed meanwhile. So every project
+   * refreshed while the child runs is derived once more when it has finished.
    */
-  async #deriveBatch(
-    projectIds: string[],
-    pool: DerivePool | null,
-    stopped: () => boolean,
-  ): Promise<PendingChange[]> {
-    const seqs = projectIds.map(() => ++this.#seq);
-    let outcomes: PoolOutcome[] | null = null;
-    if (pool?.running) {
-      try {
-        outcomes = await pool.derive(this.projectsDir, projectIds);
-      } catch (error) {
-        // The scan stopped and closed the pool, so no worker failed.
-        if (stopped()) return [];
-        this.#logger.warn({ err: error }, "a derive worker failed; deriving its projects on the main thread");
-      }
+  async #scanInChild(projectIds: string[]): Promise<number | null> {
+    const refreshed = new Set<string>();
+    this.#refreshedDuringChildScan = refreshed;
+    // Reads may show the child's commits before its messages arrive, so until it has exited
+    // `version` stays null, as during a write of this process.
+    this.#writes += 1;
+    let changed: number | null = null;
+    try {
+      changed = await scanInChildProcess(
+        {
+          indexDir: this.#indexDir,
+          projectsDir: this.projectsDir,
+          projectIds,
+          concurrency: this.#concurrency,
+          batchSize: this.#batchSize,
+          deriveThreads: this.#deriveThreads,
+          workerThreshold: this.#workerThreshold,
+          workerSource:
+            this.#deriveThreads > 0 && projectIds.length >= this.#workerThreshold
+              ? await DerivePool.bundledSource()
+              : null,
+          logLevel: this.#logger.level,
+        },
+        {
+          logger: this.#logger,
+          signal: this.#closeController.signal,
+          script: this.#scanProcessScript,
+          onCommit: (changes) => {
+            this.#store.readLatest();
+            for (const change of changes) this.#emitChange(change);
+          },
+          onOffline: (error) => this.#setOffline(error),
+        },
+      );
+    } catch (error) {
+      if (this.#closed) return 0;
+      this.#logger.warn({ err: error }, "the scan process failed; scanning in the daemon's process instead");
+    } finally {
+      this.#refreshedDuringChildScan = null;
+      this.#store.readLatest();
+      this.#writes -= 1;
+      this.#version += 1;
     }
-    outcomes ??= await mapConcurrent(
-      projectIds,
-      this.#concurrency,
-      async (projectId): Promise<PoolOutcome> => {
-        if (stopped()) throw new Error("The scan stopped before this project was derived.");
-        try {
-          const derived = await deriveProject(this.projectsDir, projectId);
-          return { projectId, encoded: derived && encodeProject(derived) };
-        } catch (error) {
-          return { projectId, error: error as Error };
-        }
-      },
-    );
 
-    if (stopped()) return [];
-
-    const changes: PendingChange[] = [];
-    outcomes.forEach((outcome, i) => {
-      if ("error" in outcome) {
-        const { projectId, error } = outcome;
-        this.#logger.error({ err: error, projectId }, "could not derive project; keeping its old records");
-        return;
-      }
-      changes.push({ projectId: outcome.projectId, seq: seqs[i] as number, encoded: outcome.encoded });
-    });
-    return changes;
+    if (changed !== null && refreshed.size > 0 && !this.#closed) {
+      this.#logger.debug(
+        { projects: refreshed.size },
+        "deriving again the projects refreshed during the scan process",
+      );
+      await scanInBatches([...refreshed], this.#scanOptions());
+    }
+    return changed;
   }
 
   /**
@@ -478,29 +461,18 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
    * a missing project folder does not mean the project was deleted.
    */
   async #commit(changes: PendingChange[]): Promise<ProjectChange[]> {
-    let pending = changes;
-    if (pending.some((change) => change.encoded === null) && !(await isFolderReadable(this.projectsDir))) {
-      this.#setOffline(new Error(`${this.projectsDir} is missing or not readable`));
-      pending = pending.filter((change) => change.encoded !== null);
-    }
+    const { changes: pending, offline } = await holdRemovalsWhileOffline(this.projectsDir, changes);
+    if (offline) this.#setOffline(new Error(`${this.projectsDir} is missing or not readable`));
     this.#assertOpen("commit derived projects");
+    for (const { projectId } of pending) this.#refreshedDuringChildScan?.add(projectId);
 
-    const applied = await this.#write((writer) => {
-      const buckets = new BucketChanges(writer);
-      const done: ProjectChange[] = [];
-      for (const { projectId, seq, encoded } of pending) {
-        if ((this.#committedSeq.get(projectId) ?? 0) > seq) continue;
+    const applied = await this.#write((writer) =>
+      applyChanges(writer, pending, ({ projectId, seq }) => {
+        if ((this.#committedSeq.get(projectId) ?? 0) > seq) return false;
         this.#committedSeq.set(projectId, seq);
-        if (!replaceProjectRecords(writer, buckets, projectId, encoded)) continue;
-
-        done.push({ projectId, record: encoded?.record ?? null });
-      }
-      if (done.length > 0) {
-        buckets.finish();
-        markCommit(writer);
-      }
-      return done;
-    });
+        return true;
+      }),
+    );
 
     for (const change of applied) this.#emitChange(change);
     return applied;

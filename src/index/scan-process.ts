@@ -1,0 +1,156 @@
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "../shared/logger.ts";
+import type { ProjectChange } from "./records.ts";
+
+/** What the scan process derives and where it writes; sent as its first message. */
+export interface ScanJob {
+  indexDir: string;
+  projectsDir: string;
+  projectIds: string[];
+  concurrency: number;
+  batchSize: number;
+  deriveThreads: number;
+  workerThreshold: number;
+  /** Bundled sources of the derive workers, so the process need not bundle them again. */
+  workerSource: string | null;
+  /** pino level of the lines the process sends back. */
+  logLevel: string;
+}
+
+/** Messages from the parent to the scan process. */
+export type ToScanProcess = { type: "start"; job: ScanJob } | { type: "stop" };
+
+/** Messages from the scan process to the parent. */
+export type FromScanProcess =
+  | { type: "commit"; changes: ProjectChange[] }
+  | { type: "offline"; message: string }
+  | { type: "log"; line: string }
+  | { type: "done"; changed: number }
+  | { type: "failed"; message: string };
+
+/** Raised when the scan process could not start, failed or ended before it finished. */
+export class ScanProcessError extends Error {
+  override name = "ScanProcessError";
+  readonly code = "SCAN_PROCESS_FAILED";
+}
+
+export interface ScanProcessOptions {
+  logger: Logger;
+  /** Called after each transaction the process committed, with the projects it changed. */
+  onCommit(changes: ProjectChange[]): void;
+  /** Called when the process found `projects/` unreadable and held back removals. */
+  onOffline(error: Error): void;
+  /** Aborting asks the process to stop after its current commit, and kills it if it does not. */
+  signal: AbortSignal;
+  /** Script the process runs; tests pass one that fails. @default scan-process-child.ts */
+  script?: string;
+}
+
+const CHILD_SCRIPT = fileURLToPath(new URL("./scan-process-child.ts", import.meta.url));
+
+/**
+ * Milliseconds a stopped process gets to finish its commit and exit before it is killed. LMDB
+ * drops a transaction its process did not commit, so killing it loses nothing committed.
+ */
+const STOP_GRACE_MS = 2_000;
+
+/** Characters of the process's standard error kept for the error message. */
+const STDERR_TAIL = 2_000;
+
+/** Logs a pino line of the scan process `pid` through `logger`, at its own level. */
+function relayLogLine(logger: Logger, line: string, pid: number | undefined): void {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    logger.warn({ line }, "the scan process wrote a log line that is not JSON");
+    return;
+  }
+
+  const { level, msg, time: _time, ...fields } = entry;
+  const label = typeof level === "number" ? logger.levels.labels[level] : undefined;
+  const log = label && label in logger ? logger[label as "info"].bind(logger) : logger.info.bind(logger);
+  log({ ...fields, scanProcessPid: pid }, typeof msg === "string" ? msg : "");
+}
+
+/**
+ * Runs a scan in a child process: it derives `job.projectIds` and commits them to the index in
+ * `job.indexDir` batch by batch, as `scanInBatches()` does in this process. Its memory, the
+ * derive workers' allocations and the LMDB pages its writes touch, goes back to the system when
+ * it exits, where this long-running process would keep most of it. Resolves with the number of
+ * projects whose records changed, after the process has exited. Rejects with ScanProcessError
+ * when it fails, and once `signal` is aborted.
+ */
+export function scanInChildProcess(job: ScanJob, options: ScanProcessOptions): Promise<number> {
+  const { logger, signal } = options;
+  if (signal.aborted) return Promise.reject(new ScanProcessError("The scan was stopped before it started."));
+
+  return new Promise((resolve, reject) => {
+    // Own Node.js options: the daemon's small young generation would slow the scan down.
+    const child = fork(options.script ?? CHILD_SCRIPT, [], {
+      execArgv: ["--import", import.meta.resolve("tsx")],
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    let stderr = "";
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL);
+    });
+
+    let outcome: { changed: number } | { error: ScanProcessError } | null = null;
+    const fail = (message: string) => {
+      outcome ??= { error: new ScanProcessError(message) };
+    };
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      fail("The scan was stopped.");
+      if (child.connected) child.send({ type: "stop" } satisfies ToScanProcess);
+      killTimer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+
+    child.on("message", (message: FromScanProcess) => {
+      switch (message.type) {
+        case "commit":
+          if (!signal.aborted) options.onCommit(message.changes);
+          break;
+        case "offline":
+          options.onOffline(new Error(message.message));
+          break;
+        case "log":
+          relayLogLine(logger, message.line, child.pid);
+          break;
+        case "done":
+          outcome ??= { changed: message.changed };
+          break;
+        case "failed":
+          fail(`The scan process failed: ${message.message}`);
+          break;
+      }
+    });
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      clearTimeout(killTimer);
+      if (outcome && "changed" in outcome) resolve(outcome.changed);
+      else reject(outcome?.error);
+    };
+    child.on("error", (error) => {
+      fail(`Could not run the scan process: ${error.message}`);
+      // A process that never started emits no "close".
+      if (child.pid === undefined) settle();
+    });
+    child.on("close", (code, exitSignal) => {
+      const detail = stderr.trim().split("\n").at(-1);
+      fail(
+        `The scan process exited with ${exitSignal ?? `code ${code}`} before it finished${detail ? `: ${detail}` : "."}`,
+      );
+      settle();
+    });
+    child.send({ type: "start", job } satisfies ToScanProcess);
+  });
+}
