@@ -20,6 +20,14 @@ import { JobQueue } from "./job-queue.ts";
 import type { Settings } from "./settings.ts";
 import { speechConfigOf } from "./speech-settings.ts";
 
+/**
+ * Projects a rebuild or reconcile must derive before it runs in a child process. Deriving 10,000
+ * projects in the daemon's own process left it at about 350 MB resident instead of 185 MB,
+ * because the allocator and the LMDB map keep what the scan touched; a child process gives it
+ * all back when it exits. Starting one costs about 0.5 s, which small scans need not pay.
+ */
+const SCAN_PROCESS_THRESHOLD = 2_000;
+
 /** Raised when the HTTP server cannot listen on the configured address and port. */
 export class ListenError extends Error {
   override name = "ListenError";
@@ -123,6 +131,7 @@ export async function startDaemon(
     indexDir: settings.indexDir,
     projectsDir: layout.projects,
     logger,
+    scanProcessThreshold: SCAN_PROCESS_THRESHOLD,
   });
   const projectWatcher = startProjectWatcher({
     index,
