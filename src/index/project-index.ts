@@ -207,16 +207,20 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     if (this.#deriveThreads > 0) DerivePool.prepare();
     return this.#exclusive(async () => {
       const started = performance.now();
-      const folders = await this.#listProjectFolders();
-      const previousIds = [...this.#store.keys(PROJECT_PREFIX)].map((key) =>
-        projectIdOfKey(key, PROJECT_PREFIX),
-      );
+      const listed = await this.#listProjectFolders();
 
       this.#assertOpen("rebuild");
-      await this.#write((writer) => clearIndex(writer));
+      const previousIds = await this.#write((writer) => {
+        const ids = [...writer.keys(PROJECT_PREFIX)].map((key) => projectIdOfKey(key, PROJECT_PREFIX));
+        clearIndex(writer);
+        return ids;
+      });
       this.#listOrders.clear();
       this.#committedSeq.clear();
       this.#setOnline();
+      // Listed again: a folder created after the first listing and refreshed before the clear
+      // would otherwise be missing until the next reconcile.
+      const folders = await this.#listProjectFolders().catch(() => listed);
       const currentFolders = new Set(folders);
       for (const projectId of previousIds) {
         if (!currentFolders.has(projectId)) this.#emitChange({ projectId, record: null });
