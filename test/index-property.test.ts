@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
 import { ProjectIndex } from "../src/index/project-index.ts";
@@ -19,6 +20,7 @@ import { ProjectWatcher } from "../src/index/project-watcher.ts";
 import { INDEXED_STATUSES } from "../src/index/records.ts";
 import { makeTempDir } from "../src/index/test-support.ts";
 import { verifyIndex } from "../src/index/verify-index.ts";
+import { createLogger } from "../src/shared/logger.ts";
 import { createRandom, parseSeed } from "./helpers/prng.ts";
 import { OperationPlanner, type PlannedOperation, runOperations } from "./helpers/project-operations.ts";
 
@@ -134,6 +136,23 @@ test("index follows random file operations", { timeout: 120_000 + rounds * 20_00
     deriveThreads: 2,
     workerThreshold: 0,
   });
+  let scanProcesses = 0;
+  const scanProcessLog = new Writable({
+    write(chunk, _encoding, done) {
+      scanProcesses += String(chunk).split('"msg":"scan process started"').length - 1;
+      done();
+    },
+  });
+  // Every second round the reference is rebuilt in a scan process instead, as the daemon does
+  // for 2,000 projects or more, which checks that path and its relayed commits as well.
+  const processReference = await ProjectIndex.open({
+    indexDir: path.join(temp.dir, "process-reference-index"),
+    projectsDir,
+    deriveThreads: 2,
+    workerThreshold: 0,
+    scanProcessThreshold: 1,
+    logger: createLogger("debug", scanProcessLog),
+  });
   const watcher = new ProjectWatcher({ index, projectsDir, reconcileIntervalMs: 0 });
   const activity: Activity = { lastMs: Date.now() };
   index.on("change", () => {
@@ -185,7 +204,7 @@ test("index follows random file operations", { timeout: 120_000 + rounds * 20_00
       let differences: string[] = [];
       for (let attempt = 0; ; attempt++) {
         await waitForQuiet(activity, CONVERGE_TIMEOUT_MS);
-        differences = await differencesFromFiles(index, reference);
+        differences = await differencesFromFiles(index, round % 2 === 0 ? processReference : reference);
         if (differences.length === 0) {
           if (attempt > 0) lateRounds += 1;
           break;
@@ -205,6 +224,10 @@ test("index follows random file operations", { timeout: 120_000 + rounds * 20_00
     );
     const finalDifferences = await differencesFromFiles(index, reference);
     if (finalDifferences.length > 0) await fail("final", finalDifferences);
+    assert.ok(
+      scanProcesses >= Math.floor(rounds / 2),
+      `expected a scan process in every second round, counted ${scanProcesses}`,
+    );
 
     const kinds = [...counts].map(([kind, count]) => `${kind}=${count}`).join(" ");
     t.diagnostic(
@@ -214,6 +237,7 @@ test("index follows random file operations", { timeout: 120_000 + rounds * 20_00
     await watcher.close();
     await index.close();
     await reference.close();
+    await processReference.close();
     await temp.remove();
   }
 });
