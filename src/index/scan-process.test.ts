@@ -221,3 +221,36 @@ test("a scan process that fails is replaced by a scan in this process", async ()
   assert.equal(opened.stats().clips, 12);
   assert.deepEqual((await verifyIndex({ index: opened })).differences, []);
 });
+
+test("scan process ignores SIGINT and SIGTERM", async () => {
+  await writeFinishedProject("ready", 3);
+  const blocked = await blockProject("blocked");
+  const { lines, logger } = captureLogs();
+  const opened = await openIndex({ logger });
+
+  const rebuilding = opened.rebuild();
+  const pid = await waitForScanProcess(lines);
+  await waitForFifoOpen(pid);
+  // Ctrl-C reaches the scan process too, and the daemon may see it end before its own handler runs.
+  process.kill(pid, "SIGINT");
+  process.kill(pid, "SIGTERM");
+  // A process killed by either signal is gone well within this time; no event marks one that lives on.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const running = (() => {
+    try {
+      return process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+  })();
+  await blocked.release();
+
+  assert.equal(running, true, "expected the scan process to be running after the signals");
+  assert.equal(await rebuilding, 2);
+  const warning = lines.find(
+    (line) => typeof line.msg === "string" && line.msg.startsWith("the scan process failed"),
+  );
+  assert.equal(warning, undefined, "expected no fallback to a scan in this process");
+  assert.equal(opened.stats().projects.total, 2);
+  assert.equal(opened.getProject("ready")?.total_clips, 3);
+});
