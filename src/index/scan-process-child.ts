@@ -76,6 +76,12 @@ process.on("message", (message: ToScanProcess) => {
   // keeps the process from exiting, and the parent kills it after a grace period.
   stopped = true;
 });
+// Ctrl-C sends SIGINT to the terminal's whole foreground process group, and systemd's default
+// KillMode=control-group sends SIGTERM to every process of the service. The parent stops this
+// process as it shuts down. If this process died first, the parent would take that for a failed
+// scan and start the scan again in its own process.
+process.on("SIGINT", () => undefined);
+process.on("SIGTERM", () => undefined);
 // The parent is gone before the scan finished: no process reads the results, and the next start
 // scans again. Exit at once, because process.exit() waits for threads blocked on a file.
 process.on("disconnect", () => {
