@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { constants } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, beforeEach, test } from "node:test";
@@ -253,4 +253,29 @@ test("scan process ignores SIGINT and SIGTERM", async () => {
   assert.equal(warning, undefined, "expected no fallback to a scan in this process");
   assert.equal(opened.stats().projects.total, 2);
   assert.equal(opened.getProject("ready")?.total_clips, 3);
+});
+
+test("scan process relays error logs with their type", async () => {
+  await writeFinishedProject("kept", 2);
+  await writeFinishedProject("looped", 2);
+  const { lines, logger } = captureLogs();
+  const opened = await openIndex({ logger, deriveThreads: 0 });
+  await opened.rebuild();
+  // A folder that is a symbolic link to itself fails to stat with ELOOP, which the scan logs.
+  await rm(path.join(projectsDir, "looped"), { recursive: true });
+  await symlink("looped", path.join(projectsDir, "looped"));
+
+  await opened.reconcile({ force: true });
+
+  const failure = lines.find((line) => line.msg === "could not derive project; keeping its old records");
+  assert.ok(failure, "expected the scan process's error line");
+  assert.equal(failure.level, 50);
+  assert.equal(failure.projectId, "looped");
+  assert.equal(typeof failure.scanProcessPid, "number");
+  const err = failure.err as Record<string, unknown>;
+  assert.equal(err.type, "Error");
+  assert.equal(err.code, "ELOOP");
+  assert.match(String(err.message), /ELOOP/);
+  assert.match(String(err.stack), /statFolder/);
+  assert.equal(opened.getProject("looped")?.total_clips, 2, "expected the old records to be kept");
 });
