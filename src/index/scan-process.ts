@@ -58,6 +58,22 @@ const STOP_GRACE_MS = 2_000;
 /** Characters of the process's standard error kept for the error message. */
 const STDERR_TAIL = 2_000;
 
+/**
+ * Returns the `err` field of a relayed line, which the scan process already serialized, in a
+ * form that keeps its `type` through this process's error serializer. That serializer
+ * (pino-std-serializers 7, `lib/err.js`) takes `type` from the constructor's name, which would be
+ * `Object` here, unless the constructor is not a function, and then it takes `name`.
+ */
+function relayedError(err: unknown): unknown {
+  if (typeof err !== "object" || err === null || typeof (err as { type?: unknown }).type !== "string") {
+    return err;
+  }
+
+  const relayed = Object.assign(Object.create(null), err);
+  Object.defineProperty(relayed, "name", { value: (err as { type: string }).type, enumerable: false });
+  return relayed;
+}
+
 /** Logs a pino line of the scan process `pid` through `logger`, at its own level. */
 function relayLogLine(logger: Logger, line: string, pid: number | undefined): void {
   let entry: Record<string, unknown>;
@@ -71,6 +87,7 @@ function relayLogLine(logger: Logger, line: string, pid: number | undefined): vo
   const { level, msg, time: _time, ...fields } = entry;
   const label = typeof level === "number" ? logger.levels.labels[level] : undefined;
   const log = label && label in logger ? logger[label as "info"].bind(logger) : logger.info.bind(logger);
+  if ("err" in fields) fields.err = relayedError(fields.err);
   log({ ...fields, scanProcessPid: pid }, typeof msg === "string" ? msg : "");
 }
 
