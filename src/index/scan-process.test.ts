@@ -222,6 +222,26 @@ test("a scan process that fails is replaced by a scan in this process", async ()
   assert.deepEqual((await verifyIndex({ index: opened })).differences, []);
 });
 
+test("scan process crash names its error", async () => {
+  await writeFinishedProject("first", 4);
+  const script = path.join(temp.dir, "crashing-scan.mjs");
+  await writeFile(script, 'throw new Error("cannot scan here");\n');
+  const { lines, logger } = captureLogs();
+  const opened = await openIndex({ logger, scanProcessScript: script });
+
+  assert.equal(await opened.rebuild(), 1);
+
+  const warning = lines.find(
+    (line) => typeof line.msg === "string" && line.msg.startsWith("the scan process failed"),
+  );
+  assert.ok(warning, "expected a warning about the failed scan process");
+  // Node.js ends the report of an uncaught exception with the stack and a line with its version.
+  assert.match(
+    String((warning.err as { message?: string }).message),
+    /code 1 before it finished: Error: cannot scan here$/,
+  );
+});
+
 test("scan process ignores SIGINT and SIGTERM", async () => {
   await writeFinishedProject("ready", 3);
   const blocked = await blockProject("blocked");
