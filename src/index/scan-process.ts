@@ -59,6 +59,16 @@ const STOP_GRACE_MS = 2_000;
 const STDERR_TAIL = 2_000;
 
 /**
+ * Returns the last line of a process's standard error that can name its failure. Node.js ends
+ * the report of an uncaught exception with indented stack frames and a `Node.js v20.…` line, so
+ * those are skipped.
+ */
+function failureLineOf(stderr: string): string | undefined {
+  const lines = stderr.split("\n").map((line) => line.trimEnd());
+  return lines.filter((line) => line !== "" && !/^\s/.test(line) && !/^Node\.js v\d/.test(line)).at(-1);
+}
+
+/**
  * Returns the `err` field of a relayed line, which the scan process already serialized, in a
  * form that keeps its `type` through this process's error serializer. That serializer
  * (pino-std-serializers 7, `lib/err.js`) takes `type` from the constructor's name, which would be
@@ -162,7 +172,7 @@ export function scanInChildProcess(job: ScanJob, options: ScanProcessOptions): P
       if (child.pid === undefined) settle();
     });
     child.on("close", (code, exitSignal) => {
-      const detail = stderr.trim().split("\n").at(-1);
+      const detail = failureLineOf(stderr);
       fail(
         `The scan process exited with ${exitSignal ?? `code ${code}`} before it finished${detail ? `: ${detail}` : "."}`,
       );
