@@ -440,7 +440,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
         },
       );
     } catch (error) {
-      if (this.#closed) return 0;
+      // As a scan in this process does, rejects once the index is closed.
+      this.#assertOpen("commit derived projects");
       this.#logger.warn({ err: error }, "the scan process failed; scanning in the daemon's process instead");
     } finally {
       this.#refreshedDuringChildScan = null;
@@ -454,7 +455,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
         { projects: refreshed.size },
         "deriving again the projects refreshed during the scan process",
       );
-      await scanInBatches([...refreshed], this.#scanOptions());
+      // Through #refreshMany, so thousands of projects copied in during the scan go to a child too.
+      await this.#refreshMany([...refreshed]);
     }
     return changed;
   }

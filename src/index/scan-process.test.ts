@@ -195,10 +195,11 @@ test("close() stops a scan process that waits for a file", async () => {
   const rebuilding = opened.rebuild();
   const pid = await waitForScanProcess(lines);
   await waitForFifoOpen(pid);
+  const rejected = assert.rejects(rebuilding, { name: "IndexClosedError" });
   await opened.close();
   index = undefined;
 
-  assert.equal(await rebuilding, 0);
+  await rejected;
   assert.throws(() => process.kill(pid, 0), { code: "ESRCH" });
   await blocked.release();
 });
