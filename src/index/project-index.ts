@@ -177,7 +177,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
    * or null while a write transaction runs. A value derived from reads at one version is what
    * those reads would still return while the version stays the same, so a caller may keep it
    * until then. During a write it is null, because reads may show the new records before the
-   * write resolves. This is true because only this process writes its index.
+   * write resolves. This is true because only this process writes its index, and its scan
+   * process asks before each commit, so the version is null during those commits too.
    */
   get version(): number | null {
     return this.#writes > 0 ? null : this.#version;
@@ -408,10 +409,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
   async #scanInChild(projectIds: string[]): Promise<number | null> {
     const refreshed = new Set<string>();
     this.#refreshedDuringChildScan = refreshed;
-    // Reads may show the child's commits before its messages arrive, so until it has exited
-    // `version` stays null, as during a write of this process.
-    this.#writes += 1;
     let changed: number | null = null;
+    let childWriting = false;
     try {
       changed = await scanInChildProcess(
         {
@@ -432,8 +431,21 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
           logger: this.#logger,
           signal: this.#closeController.signal,
           script: this.#scanProcessScript,
+          // As for a write of this process, `version` is null from before the commit can show
+          // to reads until reads are sure to show it.
+          onCommitting: () => {
+            if (childWriting) return;
+            childWriting = true;
+            this.#writes += 1;
+          },
           onCommit: (changes) => {
             this.#store.readLatest();
+            if (childWriting) {
+              childWriting = false;
+              this.#writes -= 1;
+            }
+            this.#version += 1;
+            if (this.#closed) return;
             for (const change of changes) this.#emitChange(change);
           },
           onOffline: (error) => this.#setOffline(error),
@@ -446,7 +458,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
     } finally {
       this.#refreshedDuringChildScan = null;
       this.#store.readLatest();
-      this.#writes -= 1;
+      // A process that died during a commit sends no "commit".
+      if (childWriting) this.#writes -= 1;
       this.#version += 1;
     }
 

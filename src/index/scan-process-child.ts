@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { holdRemovalsWhileOffline, scanInBatches } from "./batch-scan.ts";
 import { applyChanges } from "./index-writes.ts";
 import { openStore } from "./lmdb-store.ts";
+import type { ProjectChange } from "./records.ts";
 import type { FromScanProcess, ScanJob, ToScanProcess } from "./scan-process.ts";
 
 if (!process.send) {
@@ -22,6 +23,8 @@ function send(message: FromScanProcess): Promise<void> {
 }
 
 let stopped = false;
+/** Resolves the commit waiting for the parent's "commit-allowed". */
+let allowCommit: (() => void) | null = null;
 
 async function run(job: ScanJob): Promise<void> {
   const logger = pino(
@@ -47,8 +50,17 @@ async function run(job: ScanJob): Promise<void> {
         const { changes, offline } = await holdRemovalsWhileOffline(job.projectsDir, derived);
         if (offline)
           await send({ type: "offline", message: `${job.projectsDir} is missing or not readable` });
-        const applied = await store.write((writer) => applyChanges(writer, changes));
-        if (applied.length > 0) await send({ type: "commit", changes: applied });
+        // The parent marks its reads as changing before the commit can show, as for its own writes.
+        await new Promise<void>((resolve) => {
+          allowCommit = resolve;
+          void send({ type: "committing" });
+        });
+        let applied: ProjectChange[] = [];
+        try {
+          applied = await store.write((writer) => applyChanges(writer, changes));
+        } finally {
+          await send({ type: "commit", changes: applied });
+        }
         return applied.length;
       },
     });
@@ -69,6 +81,11 @@ process.on("message", (message: ToScanProcess) => {
       finished = true;
       process.disconnect();
     });
+    return;
+  }
+  if (message.type === "commit-allowed") {
+    allowCommit?.();
+    allowCommit = null;
     return;
   }
 

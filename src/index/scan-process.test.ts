@@ -128,9 +128,19 @@ test("a rebuild in a scan process commits what the files say and emits each chan
   const { lines, logger } = captureLogs();
   const opened = await openIndex({ logger });
   const changes: ProjectChange[] = [];
-  opened.on("change", (change) => changes.push(change));
+  const seenAtChange: Array<{ version: number | null; stored: boolean }> = [];
+  const versionBefore = opened.version ?? 0;
+  opened.on("change", (change) => {
+    changes.push(change);
+    // A listener reads at once, as the HTTP layer does: it must see the commit it is told about.
+    seenAtChange.push({ version: opened.version, stored: opened.getProject(change.projectId) !== null });
+  });
 
   assert.equal(await opened.rebuild(), 3);
+  for (const seen of seenAtChange) {
+    assert.ok((seen.version ?? 0) > versionBefore, "the version counts the relayed commit");
+    assert.equal(seen.stored, true, "reads in a change listener see the relayed commit");
+  }
 
   scanProcessPid(lines);
   assert.deepEqual(changes.map((change) => change.projectId).sort(), ["autoclip", "broken", "normal"]);
@@ -175,12 +185,14 @@ test("a project refreshed while the scan process runs is derived again after it"
 
   const rebuilding = opened.rebuild();
   await waitForFifoOpen(await waitForScanProcess(lines));
-  assert.equal(opened.version, null, "no read may be cached while another process writes");
+  const versionWhileBlocked = opened.version;
+  assert.equal(typeof versionWhileBlocked, "number");
   // The scan process holds its derivation of "a" with 8 clips; this process commits 3.
   await writeFinishedProject("a", 3);
   assert.equal((await opened.refreshProject("a"))?.total_clips, 3);
   await blocked.release();
   await rebuilding;
+  assert.ok((opened.version ?? 0) > (versionWhileBlocked ?? 0), "each commit of the scan process counts");
 
   assert.equal(opened.getProject("a")?.total_clips, 3);
   assert.equal(opened.stats().clips, 3 + (opened.getProject(blockedId)?.total_clips ?? 0));

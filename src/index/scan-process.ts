@@ -19,10 +19,13 @@ export interface ScanJob {
 }
 
 /** Messages from the parent to the scan process. */
-export type ToScanProcess = { type: "start"; job: ScanJob } | { type: "stop" };
+export type ToScanProcess = { type: "start"; job: ScanJob } | { type: "commit-allowed" } | { type: "stop" };
 
 /** Messages from the scan process to the parent. */
 export type FromScanProcess =
+  /** About to commit; waits for "commit-allowed". */
+  | { type: "committing" }
+  /** Committed, or failed to (then with no changes). */
   | { type: "commit"; changes: ProjectChange[] }
   | { type: "offline"; message: string }
   | { type: "log"; line: string }
@@ -37,6 +40,11 @@ export class ScanProcessError extends Error {
 
 export interface ScanProcessOptions {
   logger: Logger;
+  /**
+   * Called before each transaction of the process can show to reads; the process waits for it.
+   * Each call is followed by one `onCommit()`, unless the process dies first.
+   */
+  onCommitting(): void;
   /** Called after each transaction the process committed, with the projects it changed. */
   onCommit(changes: ProjectChange[]): void;
   /** Called when the process found `projects/` unreadable and held back removals. */
@@ -140,8 +148,12 @@ export function scanInChildProcess(job: ScanJob, options: ScanProcessOptions): P
 
     child.on("message", (message: FromScanProcess) => {
       switch (message.type) {
+        case "committing":
+          options.onCommitting();
+          if (child.connected) child.send({ type: "commit-allowed" } satisfies ToScanProcess);
+          break;
         case "commit":
-          if (!signal.aborted) options.onCommit(message.changes);
+          options.onCommit(message.changes);
           break;
         case "offline":
           options.onOffline(new Error(message.message));
