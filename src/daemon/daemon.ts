@@ -23,7 +23,7 @@ import { speechConfigOf } from "./speech-settings.ts";
 /**
  * Projects a rebuild or reconcile must derive before it runs in a child process. Deriving 10,000
  * projects in the daemon's own process left it at about 350 MB resident instead of 185 MB,
- * because the allocator and the LMDB map keep what the scan touched; a child process gives it
+ * because the allocator and the LMDB map keep what the scan touched. A child process gives it
  * all back when it exits. Starting one costs about 0.5 s, which small scans need not pay.
  */
 const SCAN_PROCESS_THRESHOLD = 2_000;

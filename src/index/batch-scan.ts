@@ -36,7 +36,7 @@ export interface BatchScanOptions {
 
 /**
  * Holds back the removals among `changes` while `projectsDir` itself is unreadable, because then
- * a missing project folder does not mean the project was deleted. `offline` tells whether it is.
+ * a missing project folder does not mean the project was deleted. `offline` is true when it is unreadable.
  */
 export async function holdRemovalsWhileOffline<Change extends { encoded: EncodedProject | null }>(
   projectsDir: string,

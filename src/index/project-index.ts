@@ -50,9 +50,9 @@ export interface ProjectIndexOptions {
    */
   workerThreshold?: number;
   /**
-   * Projects a rebuild or reconcile must have before it runs in a child process, which returns
-   * its memory to the system when it exits; this process keeps much of it. Only for an index
-   * folder on a local disk. @default Infinity (never)
+   * Projects a rebuild or reconcile must have before it runs in a child process. The child
+   * returns its memory to the system when it exits, where this process would keep much of it.
+   * Only for an index folder on a local disk. @default Infinity (never)
    */
   scanProcessThreshold?: number;
   /** Script of the scan process; tests pass one that fails. @default scan-process-child.ts */
@@ -177,8 +177,8 @@ export class ProjectIndex extends EventEmitter<ProjectIndexEvents> {
    * or null while a write transaction runs. A value derived from reads at one version is what
    * those reads would still return while the version stays the same, so a caller may keep it
    * until then. During a write it is null, because reads may show the new records before the
-   * write resolves. This is true because only this process writes its index, and its scan
-   * process asks before each commit, so the version is null during those commits too.
+   * write resolves. This holds because only this process writes its index, and its scan
+   * process requests each commit first, so the version is null during those commits too.
    */
   get version(): number | null {
     return this.#writes > 0 ? null : this.#version;

@@ -111,6 +111,15 @@ async function waitForScanProcess(lines: Array<Record<string, unknown>>): Promis
   throw new Error("The scan process did not start within 10 s.");
 }
 
+/** Returns the warning logged when the scan process failed, and fails the test without one. */
+function failureWarning(lines: Array<Record<string, unknown>>): Record<string, unknown> {
+  const warning = lines.find(
+    (line) => typeof line.msg === "string" && line.msg.startsWith("the scan process failed"),
+  );
+  assert.ok(warning, "expected a warning about the failed scan process");
+  return warning;
+}
+
 /** Returns the pid the scan process logged, which is not this process's. */
 function scanProcessPid(lines: Array<Record<string, unknown>>): number {
   const started = lines.find((line) => line.msg === "scan process started");
@@ -120,7 +129,7 @@ function scanProcessPid(lines: Array<Record<string, unknown>>): number {
   return started.scanProcessPid as number;
 }
 
-test("a rebuild in a scan process commits what the files say and emits each change", async () => {
+test("scan process rebuild matches files", async () => {
   await writeFinishedProject("normal", 5);
   await writeAutoClipProject(projectsDir, "autoclip", 8, 3);
   const broken = await writeFinishedProject("broken", 2);
@@ -132,7 +141,7 @@ test("a rebuild in a scan process commits what the files say and emits each chan
   const versionBefore = opened.version ?? 0;
   opened.on("change", (change) => {
     changes.push(change);
-    // A listener reads at once, as the HTTP layer does: it must see the commit it is told about.
+    // A listener reads at once, as the HTTP layer does, so it must see the commit it is notified of.
     seenAtChange.push({ version: opened.version, stored: opened.getProject(change.projectId) !== null });
   });
 
@@ -158,7 +167,7 @@ test("a rebuild in a scan process commits what the files say and emits each chan
   assert.notEqual(opened.version, null, "the version counts again once the process has exited");
 });
 
-test("a reconcile below the threshold stays in this process", async () => {
+test("small reconcile stays in process", async () => {
   await writeFinishedProject("one", 1);
   const { lines, logger } = captureLogs();
   const opened = await openIndex({ logger, scanProcessThreshold: 2 });
@@ -172,7 +181,7 @@ test("a reconcile below the threshold stays in this process", async () => {
   );
 });
 
-test("a project refreshed while the scan process runs is derived again after it", async () => {
+test("refresh during scan is derived again", async () => {
   await writeFinishedProject("a", 8);
   // The scan derives in bucket order, one project at a time, so "a" is read before the blocked one.
   const blockedId = ["z1", "z2", "z3", "z4", "z5", "z6", "z7", "z8"].find(
@@ -187,7 +196,7 @@ test("a project refreshed while the scan process runs is derived again after it"
   await waitForFifoOpen(await waitForScanProcess(lines));
   const versionWhileBlocked = opened.version;
   assert.equal(typeof versionWhileBlocked, "number");
-  // The scan process holds its derivation of "a" with 8 clips; this process commits 3.
+  // The scan process keeps its derivation of "a" with 8 clips, and this process commits 3.
   await writeFinishedProject("a", 3);
   assert.equal((await opened.refreshProject("a"))?.total_clips, 3);
   await blocked.release();
@@ -198,7 +207,7 @@ test("a project refreshed while the scan process runs is derived again after it"
   assert.equal(opened.stats().clips, 3 + (opened.getProject(blockedId)?.total_clips ?? 0));
 });
 
-test("close() stops a scan process that waits for a file", async () => {
+test("close stops a blocked scan process", async () => {
   await writeFinishedProject("ready", 2);
   const blocked = await blockProject("blocked");
   const { lines, logger } = captureLogs();
@@ -216,7 +225,7 @@ test("close() stops a scan process that waits for a file", async () => {
   await blocked.release();
 });
 
-test("a scan process that fails is replaced by a scan in this process", async () => {
+test("failed scan process falls back", async () => {
   await writeFinishedProject("first", 4);
   await writeAutoClipProject(projectsDir, "second", 8, 3);
   const script = path.join(temp.dir, "failing-scan.mjs");
@@ -226,10 +235,7 @@ test("a scan process that fails is replaced by a scan in this process", async ()
 
   assert.equal(await opened.rebuild(), 2);
 
-  const warning = lines.find(
-    (line) => typeof line.msg === "string" && line.msg.startsWith("the scan process failed"),
-  );
-  assert.ok(warning, "expected a warning about the failed scan process");
+  const warning = failureWarning(lines);
   assert.match(String((warning.err as { message?: string }).message), /code 3.*cannot scan here/);
   assert.equal(opened.stats().clips, 12);
   assert.deepEqual((await verifyIndex({ index: opened })).differences, []);
@@ -244,10 +250,7 @@ test("scan process crash names its error", async () => {
 
   assert.equal(await opened.rebuild(), 1);
 
-  const warning = lines.find(
-    (line) => typeof line.msg === "string" && line.msg.startsWith("the scan process failed"),
-  );
-  assert.ok(warning, "expected a warning about the failed scan process");
+  const warning = failureWarning(lines);
   // Node.js ends the report of an uncaught exception with the stack and a line with its version.
   assert.match(
     String((warning.err as { message?: string }).message),

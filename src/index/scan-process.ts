@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Logger } from "../shared/logger.ts";
 import type { ProjectChange } from "./records.ts";
 
-/** What the scan process derives and where it writes; sent as its first message. */
+/** Job of the scan process: the projects to derive and the index to write, sent as its first message. */
 export interface ScanJob {
   indexDir: string;
   projectsDir: string;
@@ -49,7 +49,7 @@ export interface ScanProcessOptions {
   onCommit(changes: ProjectChange[]): void;
   /** Called when the process found `projects/` unreadable and held back removals. */
   onOffline(error: Error): void;
-  /** Aborting asks the process to stop after its current commit, and kills it if it does not. */
+  /** Signal whose abort requests a stop after the current commit, and kills the process if it does not stop. */
   signal: AbortSignal;
   /** Script the process runs; tests pass one that fails. @default scan-process-child.ts */
   script?: string;
